@@ -1,0 +1,68 @@
+/**
+ * Parameter validation in one style (after sharp's lib/is.js): small predicates and one
+ * error builder, so every bad parameter reads "Expected <what> for <name> but received <value>".
+ */
+import { EngineError } from './errors';
+
+/** Small type predicates used by every engine module. */
+export const is = {
+	defined: <T>(v: T | undefined | null): v is T => v !== undefined && v !== null,
+	number: (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v),
+	integer: (v: unknown): v is number => Number.isInteger(v),
+	string: (v: unknown): v is string => typeof v === 'string',
+	nonEmptyString: (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0,
+	bool: (v: unknown): v is boolean => typeof v === 'boolean',
+	plainObject: (v: unknown): v is Record<string, unknown> =>
+		typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype,
+	inRange: (v: number, min: number, max: number): boolean => v >= min && v <= max,
+	inArray: <T>(v: unknown, list: readonly T[]): v is T => list.includes(v as T),
+};
+
+/** Renders a received value for an error message without dumping huge or secret data. */
+export function describeValue(value: unknown): string {
+	if (typeof value === 'string') {
+		const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+		return `"${shown}"`;
+	}
+	if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+		return String(value);
+	}
+	if (Buffer.isBuffer(value)) return `a buffer of ${value.length} bytes`;
+	if (Array.isArray(value)) return `an array of ${value.length} items`;
+	return `an object`;
+}
+
+/**
+ * The one builder for bad parameters.
+ * @example throw invalidParameterError('brightness', 'a number between 0 and 4', -1)
+ * // Expected a number between 0 and 4 for brightness but received -1
+ */
+export function invalidParameterError(name: string, expected: string, actual: unknown): EngineError {
+	return new EngineError('invalidInput', `Expected ${expected} for ${name} but received ${describeValue(actual)}`, {
+		parameter: name,
+	});
+}
+
+/** Returns `value` if it is a finite number in [min, max], else throws the standard error. */
+export function numberInRange(name: string, value: unknown, min: number, max: number): number {
+	if (!is.number(value) || !is.inRange(value, min, max)) {
+		throw invalidParameterError(name, `a number between ${min} and ${max}`, value);
+	}
+	return value;
+}
+
+/** Returns `value` if it is an integer in [min, max], else throws the standard error. */
+export function integerInRange(name: string, value: unknown, min: number, max: number): number {
+	if (!is.integer(value) || !is.inRange(value as number, min, max)) {
+		throw invalidParameterError(name, `an integer between ${min} and ${max}`, value);
+	}
+	return value as number;
+}
+
+/** Returns `value` if it is one of `choices`, else throws the standard error. */
+export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+	if (!is.inArray(value, choices)) {
+		throw invalidParameterError(name, `one of ${choices.join(', ')}`, value);
+	}
+	return value;
+}
