@@ -190,6 +190,9 @@ function networkCode(error: unknown): string | undefined {
 	for (let depth = 0; current && depth < 4; depth++) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+		// Undici sometimes only names the code in the message ("connect ECONNREFUSED 127.0.0.1:9").
+		const inMessage = /\b(E(?:CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|HOSTUNREACH|NETUNREACH|PIPE|AI_AGAIN))\b/.exec(String((current as { message?: unknown }).message ?? ''));
+		if (inMessage) return inMessage[1];
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
