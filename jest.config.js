@@ -7,6 +7,7 @@ module.exports = {
 		// Type errors are caught by `npm run typecheck`; jest only transpiles.
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
 	},
+	setupFiles: ['<rootDir>/test/setup.ts'],
 	testTimeout: 60000,
 	// n8n-core keeps timers and sockets (e.g. its DI container) alive after a run.
 	forceExit: true,

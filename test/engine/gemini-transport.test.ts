@@ -4,8 +4,7 @@
  */
 import { OAuth2Client } from 'google-auth-library';
 import { startFakeProvider, type FakeProvider, type FaultKind } from '../fake';
-import { clearProviderEnv, solidImage } from '../fake/test-images';
-import { shareUndiciDispatcher } from '../fake/jest-undici';
+import { solidImage } from '../fake/test-images';
 import { parseProviderConfig, type RawProviderCredential } from '../../engine/provider/config';
 import { GeminiImageClient } from '../../engine/provider/gemini-client';
 import { callWithPolicy } from '../../engine/provider/call';
@@ -13,9 +12,6 @@ import { Limiter } from '../../engine/core/limiter';
 import { resolveRetryPolicy } from '../../engine/core/retry';
 import type { EngineError, ErrorKind } from '../../engine/core/errors';
 import type { ImageRequest } from '../../engine/provider/image-request';
-
-clearProviderEnv();
-shareUndiciDispatcher();
 
 let fake: FakeProvider;
 let image: Buffer;

@@ -3,14 +3,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialTestFunctions, ICredentialsDecrypted, ILoadOptionsFunctions } from 'n8n-workflow';
 import { startFakeProvider, type FakeProvider } from '../fake';
-import { clearProviderEnv } from '../fake/test-images';
-import { shareUndiciDispatcher } from '../fake/jest-undici';
 import { QuantifiedEdit } from '../../nodes/QuantifiedEdit/QuantifiedEdit.node';
 import { ReferenceEdit } from '../../nodes/ReferenceEdit/ReferenceEdit.node';
 import { SECRET_KEY } from './helpers';
-
-clearProviderEnv();
-shareUndiciDispatcher();
 
 let fake: FakeProvider;
 beforeAll(async () => {

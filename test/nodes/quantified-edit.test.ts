@@ -3,13 +3,8 @@
  * the real @google/genai SDK, and the fake provider on 127.0.0.1.
  */
 import { startFakeProvider, type FakeProvider, type FaultKind } from '../fake';
-import { clearProviderEnv } from '../fake/test-images';
-import { shareUndiciDispatcher } from '../fake/jest-undici';
 import { runWorkflow } from '../harness/run-workflow';
 import { dims, expectNoSecret, photoItems, PHOTOS, SECRET_KEY, workflowFor } from './helpers';
-
-clearProviderEnv();
-shareUndiciDispatcher();
 
 let fake: FakeProvider;
 beforeAll(async () => {

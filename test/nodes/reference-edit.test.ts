@@ -3,13 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { startFakeProvider, type FakeProvider } from '../fake';
-import { clearProviderEnv } from '../fake/test-images';
-import { shareUndiciDispatcher } from '../fake/jest-undici';
 import { runWorkflow } from '../harness/run-workflow';
 import { PHOTOS, SECRET_KEY, workflowFor, type ItemSpec } from './helpers';
-
-clearProviderEnv();
-shareUndiciDispatcher();
 
 let fake: FakeProvider;
 let approvedB64: string;
