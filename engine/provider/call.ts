@@ -7,8 +7,8 @@ import { withRetry, type RetryEvent, type RetryPolicy } from '../core/retry';
 import type { ImageRequest, ImageResult } from './image-request';
 
 /** Anything that makes one image call (Gemini client, OpenAI-images client, ...). */
-export interface ImageTransport {
-	generate(request: ImageRequest, signal?: AbortSignal): Promise<Omit<ImageResult, 'attempts'>>;
+export interface ImageTransport<Req = ImageRequest, Res = Omit<ImageResult, 'attempts'>> {
+	generate(request: Req, signal?: AbortSignal): Promise<Res>;
 }
 
 export interface CallOptions {
@@ -23,7 +23,11 @@ export interface CallOptions {
  * @example const result = await callWithPolicy(client, request, { limiter, retry: DEFAULT_RETRY_POLICY });
  * @throws {EngineError} the last attempt's error when retries are exhausted or not allowed
  */
-export async function callWithPolicy(transport: ImageTransport, request: ImageRequest, options: CallOptions): Promise<ImageResult> {
+export async function callWithPolicy<Req = ImageRequest, Res = Omit<ImageResult, 'attempts'>>(
+	transport: ImageTransport<Req, Res>,
+	request: Req,
+	options: CallOptions,
+): Promise<Res & { attempts: number }> {
 	let attempts = 0;
 	const result = await withRetry(
 		(attempt) => {

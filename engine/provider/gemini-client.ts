@@ -12,6 +12,7 @@ import { mapProviderError, type ErrorContext } from './error-mapping';
 import { parseImageResponse } from './gemini-response';
 import type { ImageRequest, ImageResult } from './image-request';
 import { isImageModelId } from './models';
+import { promptOf, type SeededImageRequest, type SeededImageResult } from './seeded-request';
 
 /** Human names used in messages. */
 export const PROVIDER_NAMES: Readonly<Record<ProviderConfig['provider'], string>> = {
@@ -69,6 +70,60 @@ export class GeminiImageClient {
 		}
 		const latencyMs = Math.round(performance.now() - started);
 		return { ...parseImageResponse(response, request.model), latencyMs };
+	}
+
+	/**
+	 * Makes ONE Imagen generateImages call (Vertex AI :predict, no retry) with the seed and
+	 * addWatermark false: an Imagen seed is deterministic only without the watermark. Imagen was
+	 * retired on 2026-08-17; the 404 a retired model gets becomes 'modelRetired' naming the
+	 * replacements (error-mapping.ts).
+	 *
+	 * @example const result = await client.generateImages({ model: 'imagen-4.0-generate-001', parts: [{ text: 'a fox' }], seed: 7 });
+	 * @param request - model, prompt (text parts), seed, negativePrompt, aspectRatio, imageSize (1K/2K)
+	 * @param signal - the execution's cancel signal
+	 * @throws {EngineError} 'invalidInput' when the credential is not Vertex AI (the SDK serves
+	 *   generateImages on Vertex only); 'safetyBlock' when every image was filtered; 'noImage';
+	 *   provider kinds as {@link generate}
+	 */
+	async generateImages(request: SeededImageRequest, signal?: AbortSignal): Promise<SeededImageResult> {
+		if (this.config.provider !== 'vertex') {
+			throw new EngineError('invalidInput', 'Imagen is only reachable through Vertex AI here; use an Image Model API credential with provider "Google Vertex AI"', {
+				parameter: 'provider',
+			});
+		}
+		const ctx = this.errorContext(request.model, signal);
+		const started = performance.now();
+		let response;
+		try {
+			response = await this.ai.models.generateImages({
+				model: request.model,
+				prompt: promptOf(request),
+				config: {
+					numberOfImages: 1,
+					seed: request.seed,
+					addWatermark: false,
+					aspectRatio: request.aspectRatio,
+					imageSize: request.imageSize,
+					negativePrompt: request.negativePrompt || undefined,
+					includeRaiReason: true,
+					abortSignal: signal,
+				},
+			});
+		} catch (error) {
+			throw mapProviderError(error, ctx);
+		}
+		const generated = response.generatedImages ?? [];
+		const images = generated
+			.filter((g) => g.image?.imageBytes)
+			.map((g) => ({ data: Buffer.from(g.image?.imageBytes ?? '', 'base64'), mimeType: g.image?.mimeType ?? 'image/png' }));
+		if (images.length === 0) {
+			const filtered = generated.find((g) => g.raiFilteredReason)?.raiFilteredReason;
+			if (filtered) {
+				throw new EngineError('safetyBlock', `Imagen filtered the generated image out (${filtered.slice(0, 200)}); this is not retried.`, { reason: 'RAI_FILTERED' });
+			}
+			throw new EngineError('noImage', `Model "${request.model}" returned no image and no reason.`, { retryable: false });
+		}
+		return { images, text: '', modelVersion: request.model, latencyMs: Math.round(performance.now() - started), seedUsed: request.seed };
 	}
 
 	/**
