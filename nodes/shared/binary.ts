@@ -68,6 +68,32 @@ export async function writeImage(
 	suffix: string,
 ): Promise<IBinaryData> {
 	const stem = (baseName ?? 'image').replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'image';
-	const fileName = `${stem}${suffix}.${extensionForMime(mimeType)}`;
+	return await writeBinary(ctx, data, `${stem}${suffix}.${extensionForMime(mimeType)}`, mimeType);
+}
+
+/** Stores any output file (e.g. a learned .cube LUT). Always pass the mime type: n8n would sniff it otherwise. */
+export async function writeBinary(ctx: IExecuteFunctions, data: Buffer, fileName: string, mimeType: string): Promise<IBinaryData> {
 	return await ctx.helpers.prepareBinaryData(data, fileName, mimeType);
+}
+
+/** Reads a non-image binary (e.g. a .cube file) of item `itemIndex`, with a size limit. */
+export async function readFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	parameterName: string,
+	maxBytes: number,
+): Promise<Buffer> {
+	const name = property.trim();
+	const binary = ctx.getInputData()[itemIndex]?.binary?.[name];
+	if (!name || !binary) {
+		throw new EngineError('invalidInput', `No binary property "${name}" on this item (parameter "${parameterName}")`, { parameter: parameterName });
+	}
+	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
+	if (data.length > maxBytes) {
+		throw new EngineError('invalidInput', `The file in binary property "${name}" is ${data.length} bytes, over the limit of ${maxBytes} (parameter "${parameterName}")`, {
+			parameter: parameterName,
+		});
+	}
+	return data;
 }

@@ -1,0 +1,74 @@
+/**
+ * The whole deterministic adjustment of one image file: check, decode, run the steps, encode.
+ */
+import { decodeRgb, inspectImage } from '../image/input';
+import { canWriteDirectly, encodeAdjusted, writeDirectly } from './output';
+import { runSteps } from './pipeline';
+import type { AdjustInputOptions, AdjustOutputOptions, AdjustResult, AdjustStep } from './types';
+import { validateOutputOptions, validateSteps } from './validate-steps';
+
+/**
+ * Applies an ordered list of steps to an image file and writes the result.
+ *
+ * Input: any still image sharp reads (JPEG, PNG, WebP, AVIF/HEIF, TIFF, GIF first frame), checked
+ * by `inspectImage` (empty, corrupt, animated or over-`maxPixels` inputs are refused before
+ * decoding) and opened with `openImage` (EXIF orientation applied). Pixels are converted to 8-bit
+ * sRGB first: embedded ICC profiles are applied, CMYK, greyscale and 16-bit images are converted,
+ * so every step works on 8-bit R, G, B, and the output is 8-bit sRGB (a greyscale input comes out
+ * as RGB with three equal channels, a 16-bit input as 8-bit). An alpha channel is kept and never
+ * changed by the steps (JPEG output, which has no alpha, is flattened onto white).
+ *
+ * Output: see {@link AdjustOutputOptions} (format 'same', JPEG/WebP quality 90, AVIF 60, no
+ * metadata, 4:2:0, Huffman optimisation off). The same input, steps and options give the same
+ * bytes on every run and at any concurrency (same sharp version and platform).
+ *
+ * Speed: the pixels are decoded once to a raw buffer, consecutive tone steps are fused into one
+ * table per channel, and every other step is one pass over the buffer. With no steps, or a single
+ * brightness step, on an 8-bit sRGB input (without alpha for brightness) and no resize, the file is
+ * written by one sharp pipeline instead (`linear(factor, 0)`, which gives the same pixels),
+ * skipping the raw buffer.
+ *
+ * @example
+ * const { data, info } = await adjustImage(jpeg, [
+ * 	{ op: 'exposure', stops: 0.3 },
+ * 	{ op: 'contrast', factor: 1.15 },
+ * 	{ op: 'saturation', factor: 1.1 },
+ * 	{ op: 'grain', strength: 15, seed: 42 },
+ * ], { format: 'jpeg', quality: 90, keepMetadata: true });
+ * @example
+ * // PIL-identical brightness, any format in, WebP out at 1600 px wide
+ * await adjustImage(png, [{ op: 'brightness', factor: 0.85 }], { format: 'webp', resize: { width: 1600 } });
+ * @param input - the image file
+ * @param steps - the steps, in order; checked with {@link validateSteps}
+ * @param output - output options; default: same format, quality 90, metadata stripped
+ * @param options - maxPixels (default 100 MP) and label for error messages (default 'image')
+ * @returns the file and its width, height, format, mime type, extension and size
+ * @throws {EngineError} kind 'invalidInput' for bad steps or options and for empty, unreadable,
+ * truncated, animated or oversized images
+ */
+export async function adjustImage(
+	input: Buffer,
+	steps: AdjustStep[],
+	output?: AdjustOutputOptions,
+	options: AdjustInputOptions = {},
+): Promise<AdjustResult> {
+	const valid = validateSteps(steps);
+	const out = validateOutputOptions(output);
+	const open = { maxPixels: options.maxPixels, label: options.label };
+	const info = await inspectImage(input, open);
+	// No steps, or brightness alone: one sharp pipeline gives the same pixels without a raw copy.
+	const step = valid[0];
+	const brightness = valid.length === 1 && step.op === 'brightness' ? step.factor : null;
+	if ((valid.length === 0 || brightness !== null) && canWriteDirectly(info, out, brightness !== null)) {
+		return writeDirectly(input, info, brightness, out, open);
+	}
+	const decoded = await decodeRgb(input, { ...open, keepAlpha: info.hasAlpha });
+	const data = await runSteps(decoded.data, decoded.width, decoded.height, decoded.channels, valid);
+	return encodeAdjusted(
+		{ data, width: decoded.width, height: decoded.height, channels: decoded.channels },
+		out,
+		info,
+		input,
+		open,
+	);
+}
