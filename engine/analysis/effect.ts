@@ -9,9 +9,12 @@ import type { ImageStats } from './stats';
 export interface Effect {
 	/** Mean luma change in percent (+ brighter). */
 	brightnessPercent: number;
-	/** Luma standard deviation change in percent (+ more contrast). */
+	/**
+	 * Change of luma standard deviation relative to mean luma, in percent (+ more contrast).
+	 * Relative, so a pure brightness change does not count as a contrast change.
+	 */
 	contrastPercent: number;
-	/** Mean chroma change in percent (+ more saturated). */
+	/** Change of mean chroma relative to mean luma, in percent (+ more saturated); brightness-neutral too. */
 	saturationPercent: number;
 	/** Change of mean R - B in percent of the full scale (+ warmer). */
 	warmthPercent: number;
@@ -23,8 +26,8 @@ export interface Effect {
 export function effectBetween(before: ImageStats, after: ImageStats): Effect {
 	return {
 		brightnessPercent: round(percentChange(before.meanLuma, after.meanLuma)),
-		contrastPercent: round(percentChange(before.lumaStd, after.lumaStd)),
-		saturationPercent: round(percentChange(before.meanChroma, after.meanChroma)),
+		contrastPercent: round(percentChange(relative(before.lumaStd, before), relative(after.lumaStd, after))),
+		saturationPercent: round(percentChange(relative(before.meanChroma, before), relative(after.meanChroma, after))),
 		warmthPercent: round(((after.warmBalance - before.warmBalance) / 255) * 100),
 		colourTemperatureKelvin: after.cctKelvin - before.cctKelvin,
 	};
@@ -54,6 +57,11 @@ export function compareToRequest(effect: Effect, quantities: Quantity[]): Array<
 		requestedPercent: q.percent,
 		measuredPercent: measuredPercent(effect, q.attribute) ?? null,
 	}));
+}
+
+/** A spread measure divided by mean luma: invariant to multiplying every value by a factor. */
+function relative(value: number, stats: ImageStats): number {
+	return stats.meanLuma <= 1e-9 ? 0 : value / stats.meanLuma;
 }
 
 function percentChange(from: number, to: number): number {

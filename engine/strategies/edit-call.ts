@@ -10,7 +10,7 @@ import type { RetryEvent, RetryPolicy } from '../core/retry';
 import { integerInRange, invalidParameterError, numberInRange } from '../core/validate';
 import { costOf, type Cost, type PriceTable } from '../cost/prices';
 import { effectBetween, type Effect } from '../analysis/effect';
-import { measureImage, type ImageStats } from '../analysis/stats';
+import { measureImage, statsOf, thumbnail, type ImageStats, type Thumbnail } from '../analysis/stats';
 import { inspectImage } from '../image/input';
 import { callWithPolicy, type ImageTransport } from '../provider/call';
 import type { ProviderKind } from '../provider/config';
@@ -70,6 +70,8 @@ export interface EditResult {
 	input: { width: number; height: number };
 	before: ImageStats;
 	after: ImageStats;
+	/** The RGB analysis thumbnail `after` was measured on (Multi-Sample scores from it). */
+	thumbnail: Thumbnail;
 	effect: Effect;
 }
 
@@ -138,7 +140,8 @@ export async function runEdit(
 	if (options.restoreInputSize && (image.width !== target.width || image.height !== target.height)) {
 		image = await resizeExactly(image, target.width, target.height);
 	}
-	const after = await measureImage(image.data);
+	const afterThumbnail = await thumbnail(image.data);
+	const after = statsOf(afterThumbnail);
 	return {
 		image,
 		prompt,
@@ -164,6 +167,7 @@ export async function runEdit(
 		input: { width: target.width, height: target.height },
 		before: beforeStats,
 		after,
+		thumbnail: afterThumbnail,
 		effect: effectBetween(beforeStats, after),
 	};
 }
