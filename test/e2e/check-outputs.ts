@@ -26,11 +26,17 @@ function check(ok: boolean, what: string, detail = ''): void {
 	console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
 }
 
-/** The IRun JSON in `n8n execute --rawOutput` output (n8n prints a few log lines before it). */
+/**
+ * The IRun JSON in `n8n execute --rawOutput` output. n8n prints log lines before it and, racing
+ * with its task runner, sometimes after it ("Registered runner ..."): the pretty-printed object
+ * runs from a line "{" to the next line "}" at column 0.
+ */
 export function parseExecution(text: string): Record<string, any> {
 	const start = text.search(/^\{$/m);
 	if (start < 0) throw new Error('no execution JSON in the output');
-	return JSON.parse(text.slice(start)) as Record<string, any>;
+	const end = text.slice(start).search(/^\}$/m);
+	if (end < 0) throw new Error('the execution JSON in the output is not complete');
+	return JSON.parse(text.slice(start, start + end + 1)) as Record<string, any>;
 }
 
 function nodeOutput(run: Record<string, any>, node: string): Item[] {
