@@ -279,7 +279,6 @@ it('consistency: the best of 5 lands far closer to the requested brightness than
 			best.push(r.kept[0].call!.effect.brightnessPercent);
 		}
 		const miss = (values: number[]) => values.reduce((s, v) => s + Math.abs(v + 15), 0) / values.length;
-		console.log('MARGIN', miss(single), miss(best), std(single), std(best));
 		expect(miss(single)).toBeGreaterThan(0.3);
 		expect(miss(best) * 2).toBeLessThan(miss(single));
 		expect(std(best) * 2).toBeLessThan(std(single));
