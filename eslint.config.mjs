@@ -4,7 +4,7 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // for packages that do not target n8n Cloud, with two deliberate, documented exceptions below.
 export default [
 	...configWithoutCloudSupport,
-	{ ignores: ['dist/**', 'node_modules/**', 'jest.config.js', 'gulpfile.js', 'eslint.config.mjs', 'test/harness/fixture-package/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'bench/.cache/**', 'demo-output/**', 'jest.config.js', 'gulpfile.js', 'eslint.config.mjs', 'test/harness/fixture-package/**'] },
 	{
 		files: ['package.json'],
 		rules: {
