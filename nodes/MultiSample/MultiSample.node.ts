@@ -9,7 +9,6 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { compareToRequest } from '../../engine/analysis/effect';
 import { prepareForUpload } from '../../engine/image/upload';
-import { ATTRIBUTES, GUARDS, GUARD_TEXT, type Guard, type Quantity } from '../../engine/prompt/quantities';
 import type { EditResult } from '../../engine/strategies/edit-call';
 import {
 	budgetExceededError,
@@ -26,15 +25,16 @@ import {
 	type SampleEdit,
 	type VariantOutcome,
 } from '../../engine/strategies/multi-sample';
-import { DEFAULT_GUARDS, planQuantifiedEdit } from '../../engine/strategies/quantified-edit';
+import { planQuantifiedEdit } from '../../engine/strategies/quantified-edit';
 import { buildReferencePrompt } from '../../engine/strategies/reference-edit';
 import type { ClosenessMethod } from '../../engine/scoring/closeness';
 import { readImage, writeImage } from '../shared/binary';
 import { binaryInputField, callOptions, imageOptions, modelLocator, sortByName } from '../shared/descriptions';
 import { editOptionsFor, setupEdit } from '../shared/edit-context';
+import { keepUnchangedField, quantifiedRequestFields, quantifiedSpecFor, referenceRequestFields, referenceRequestFor } from '../shared/edit-request';
 import { toNodeError } from '../shared/errors';
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
-import { ReferenceLoader, type ReferenceSource } from '../shared/reference-images';
+import { ReferenceLoader } from '../shared/reference-images';
 import { editResultJson } from '../shared/result-json';
 import { runItems } from '../shared/run-items';
 
@@ -68,110 +68,9 @@ export class MultiSample implements INodeType {
 					{ name: 'Reference Edit', value: 'reference', description: 'The same effect as an approved result, as in the Reference Edit node' },
 				],
 			},
-			{
-				displayName: 'Instruction',
-				name: 'instruction',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				displayOptions: quantified,
-				placeholder: 'slightly darker and a bit warmer / un poco más oscura',
-				description: 'What to change, in English or Spanish. Degree words ("slightly", "un poco", "mucho") become percentages.',
-			},
-			{
-				displayName: 'Adjustments',
-				name: 'adjustments',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true, sortable: true },
-				default: {},
-				displayOptions: quantified,
-				placeholder: 'Add Adjustment',
-				description: 'Exact quantities; they win over the same attribute in the instruction',
-				options: [
-					{
-						displayName: 'Adjustment',
-						name: 'adjustment',
-						values: [
-							{
-								displayName: 'Attribute',
-								name: 'attribute',
-								type: 'options',
-								default: 'brightness',
-								options: ATTRIBUTES.map((a) => ({ name: a.charAt(0).toUpperCase() + a.slice(1), value: a })),
-							},
-							{
-								displayName: 'Change (%)',
-								name: 'percent',
-								type: 'number',
-								default: -15,
-								typeOptions: { minValue: -100, maxValue: 100 },
-								description: 'Signed change relative to the original: -15 = 85 % brightness',
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Additional Instructions',
-				name: 'freeText',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				displayOptions: quantified,
-				description: 'Anything numbers cannot say, passed to the model as written',
-			},
-			{
-				displayName: 'Reference Images From',
-				name: 'referenceSource',
-				type: 'options',
-				default: 'firstItem',
-				displayOptions: reference,
-				options: [
-					{ name: 'First Item (Shared by All Items)', value: 'firstItem', description: 'Supply the approved pair once, on the first item' },
-					{ name: 'Each Item', value: 'item', description: 'Every item carries its own approved result' },
-				],
-			},
-			{
-				displayName: 'Approved Result Binary Field',
-				name: 'approvedProperty',
-				type: 'string',
-				default: 'approved',
-				required: true,
-				displayOptions: reference,
-				description: 'Binary property holding the approved edited image',
-			},
-			{
-				displayName: 'Use Original Too',
-				name: 'useOriginal',
-				type: 'boolean',
-				default: true,
-				displayOptions: reference,
-				description: 'Whether to also send the original the approved result was made from; its measured change becomes the fidelity target',
-			},
-			{
-				displayName: 'Original Binary Field',
-				name: 'originalProperty',
-				type: 'string',
-				default: 'original',
-				displayOptions: { show: { requestType: ['reference'], useOriginal: [true] } },
-				description: 'Binary property holding the original (before) image',
-			},
-			{
-				displayName: 'Additional Instructions',
-				name: 'extraInstruction',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				displayOptions: reference,
-			},
-			{
-				displayName: 'Keep Unchanged',
-				name: 'keep',
-				type: 'multiOptions',
-				default: ['composition', 'subject', 'faces'],
-				description: 'Aspects the prompt tells the model not to touch',
-				options: GUARDS.map((g) => ({ name: GUARD_TEXT[g].charAt(0).toUpperCase() + GUARD_TEXT[g].slice(1), value: g })),
-			},
+			...quantifiedRequestFields(quantified),
+			...referenceRequestFields(reference.show),
+			keepUnchangedField,
 			modelLocator,
 			{
 				displayName: 'Variants per Image',
@@ -396,23 +295,9 @@ export class MultiSample implements INodeType {
 			const input = await readImage(this, i, this.getNodeParameter('binaryPropertyName', i) as string, { maxPixels: setup.maxPixels });
 			let edit: SampleEdit;
 			if (requestType === 'quantified') {
-				edit = { kind: 'quantified', spec: quantifiedSpec(this, i) };
+				edit = { kind: 'quantified', spec: quantifiedSpecFor(this, i) };
 			} else {
-				const source = this.getNodeParameter('referenceSource', i) as ReferenceSource;
-				const approved = await references.load(i, this.getNodeParameter('approvedProperty', i) as string, source, 'Approved Result Binary Field');
-				const original = this.getNodeParameter('useOriginal', i)
-					? await references.load(i, this.getNodeParameter('originalProperty', i) as string, source, 'Original Binary Field')
-					: undefined;
-				edit = {
-					kind: 'reference',
-					approved,
-					original,
-					spec: {
-						extraInstruction: this.getNodeParameter('extraInstruction', i, '') as string,
-						keep: this.getNodeParameter('keep', i, DEFAULT_GUARDS) as Guard[],
-						includeMeasuredEffect: options.includeMeasuredEffect !== false,
-					},
-				};
+				edit = { kind: 'reference', ...(await referenceRequestFor(this, i, references)) };
 			}
 			const upload = await prepareForUpload(input.data, input.info);
 			const result = await runMultiSample(
@@ -432,23 +317,12 @@ export class MultiSample implements INodeType {
 /** The first item's prompt, for the estimate; an item-level problem is reported on that item later. */
 function estimatePrompt(fn: IExecuteFunctions): string {
 	try {
-		return planQuantifiedEdit(quantifiedSpec(fn, 0)).prompt;
+		return planQuantifiedEdit(quantifiedSpecFor(fn, 0)).prompt;
 	} catch {
 		return ' '.repeat(1000);
 	}
 }
 
-function quantifiedSpec(fn: IExecuteFunctions, i: number) {
-	const options = fn.getNodeParameter('options', i, {}) as IDataObject;
-	const adjustments = fn.getNodeParameter('adjustments.adjustment', i, []) as Quantity[];
-	return {
-		instruction: fn.getNodeParameter('instruction', i, '') as string,
-		quantities: adjustments.map((a) => ({ attribute: a.attribute, percent: Number(a.percent) })),
-		freeText: fn.getNodeParameter('freeText', i, '') as string,
-		keep: fn.getNodeParameter('keep', i, DEFAULT_GUARDS) as Guard[],
-		tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
-	};
-}
 
 function samplingSpec(fn: IExecuteFunctions, i: number, title?: string): MultiSampleSpec {
 	const options = fn.getNodeParameter('options', i, {}) as IDataObject;

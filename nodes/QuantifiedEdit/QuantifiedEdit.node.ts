@@ -6,12 +6,12 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { ATTRIBUTES, GUARDS, GUARD_TEXT, type Guard, type Quantity } from '../../engine/prompt/quantities';
 import { prepareForUpload } from '../../engine/image/upload';
-import { runQuantifiedEdit, DEFAULT_GUARDS } from '../../engine/strategies/quantified-edit';
+import { runQuantifiedEdit } from '../../engine/strategies/quantified-edit';
 import { readImage, writeImage } from '../shared/binary';
 import { binaryInputField, callOptions, imageOptions, modelLocator, sortByName } from '../shared/descriptions';
 import { editOptionsFor, setupEdit } from '../shared/edit-context';
+import { keepUnchangedField, quantifiedRequestFields, quantifiedSpecFor } from '../shared/edit-request';
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
 import { editResultJson } from '../shared/result-json';
 import { runItems } from '../shared/run-items';
@@ -32,63 +32,8 @@ export class QuantifiedEdit implements INodeType {
 		credentials: [{ name: 'imageModelApi', required: true, testedBy: 'imageModelApiTest' }],
 		properties: [
 			binaryInputField(),
-			{
-				displayName: 'Instruction',
-				name: 'instruction',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'slightly darker and a bit warmer / un poco más oscura',
-				description: 'What to change, in English or Spanish. Degree words ("slightly", "un poco", "mucho") become percentages; the output shows the prompt sent.',
-			},
-			{
-				displayName: 'Adjustments',
-				name: 'adjustments',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true, sortable: true },
-				default: {},
-				placeholder: 'Add Adjustment',
-				description: 'Exact quantities; they win over the same attribute in the instruction',
-				options: [
-					{
-						displayName: 'Adjustment',
-						name: 'adjustment',
-						values: [
-							{
-								displayName: 'Attribute',
-								name: 'attribute',
-								type: 'options',
-								default: 'brightness',
-								options: ATTRIBUTES.map((a) => ({ name: a.charAt(0).toUpperCase() + a.slice(1), value: a })),
-							},
-							{
-								displayName: 'Change (%)',
-								name: 'percent',
-								type: 'number',
-								default: -15,
-								typeOptions: { minValue: -100, maxValue: 100 },
-								description: 'Signed change relative to the original: -15 = 85 % brightness; for grain and vignette the strength',
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Keep Unchanged',
-				name: 'keep',
-				type: 'multiOptions',
-				default: ['composition', 'subject', 'faces'],
-				description: 'Aspects the prompt tells the model not to touch',
-				options: GUARDS.map((g) => ({ name: GUARD_TEXT[g].charAt(0).toUpperCase() + GUARD_TEXT[g].slice(1), value: g })),
-			},
-			{
-				displayName: 'Additional Instructions',
-				name: 'freeText',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				description: 'Anything numbers cannot say, passed to the model as written',
-			},
+			...quantifiedRequestFields(),
+			keepUnchangedField,
 			modelLocator,
 			{
 				displayName: 'Options',
@@ -131,16 +76,9 @@ export class QuantifiedEdit implements INodeType {
 			const options = this.getNodeParameter('options', i, {}) as IDataObject;
 			const input = await readImage(this, i, property, { maxPixels: setup.maxPixels });
 			const upload = await prepareForUpload(input.data, input.info);
-			const adjustments = this.getNodeParameter('adjustments.adjustment', i, []) as Quantity[];
 			const result = await runQuantifiedEdit(
 				{ data: input.data, width: input.info.width, height: input.info.height, upload },
-				{
-					instruction: this.getNodeParameter('instruction', i, '') as string,
-					quantities: adjustments.map((a) => ({ attribute: a.attribute, percent: Number(a.percent) })),
-					freeText: this.getNodeParameter('freeText', i, '') as string,
-					keep: this.getNodeParameter('keep', i, DEFAULT_GUARDS) as Guard[],
-					tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
-				},
+				quantifiedSpecFor(this, i),
 				editOptionsFor(this, i),
 				{ ...setup.ctx, signal },
 			);
