@@ -22,9 +22,10 @@ import type { ProviderKind } from '../provider/config';
 import type { InputImage, RequestPart } from '../provider/image-request';
 import type { ImageSize } from '../provider/models';
 import { CLOSENESS_METHODS, type ClosenessMethod } from '../scoring/closeness';
-import { targetFromPair, targetFromQuantities, type FidelityTarget } from '../scoring/fidelity';
-import { createScorer, resolveScoreWeights, type ScoreWeights, type VariantScore } from '../scoring/score';
+import { measureToneChange, targetFromPair, targetFromQuantities, type FidelityTarget, type ToneChange } from '../scoring/fidelity';
+import { createScorer, resolveScoreWeights, type Scorer, type ScoreWeights, type VariantScore } from '../scoring/score';
 import { runEdit, validateEditOptions, type EditContext, type EditOptions, type EditResult, type EditTarget } from './edit-call';
+import { DEFAULT_MAX_CORRECTION_PERCENT, MAX_CORRECTION_PERCENT, matchTarget, type AttributeCorrection, type MatchTargetOptions } from './match-target';
 import { planQuantifiedEdit, type QuantifiedEditSpec, type QuantifiedPlan } from './quantified-edit';
 import { buildReferencePrompt, referenceParts, type ReferenceEditSpec, type ReferenceImage } from './reference-edit';
 
@@ -61,6 +62,11 @@ export interface MultiSampleSpec {
 	closeness?: ClosenessMethod;
 	/** Build a contact sheet (source, references, variants with scores). @default false */
 	contactSheet?: boolean | (ContactSheetOptions & { title?: string });
+	/**
+	 * Correct the returned variants' remaining tone miss towards the target with exact operations
+	 * (engine/strategies/match-target.ts); needs a fidelity target. @default false
+	 */
+	matchTarget?: boolean | MatchTargetOptions;
 }
 
 /** The request every variant repeats: a Quantified Edit or a Reference Edit. */
@@ -78,6 +84,7 @@ export interface ResolvedSampling {
 	weights: ScoreWeights;
 	closeness: ClosenessMethod;
 	contactSheet: (ContactSheetOptions & { title?: string }) | null;
+	matchTarget: { maxCorrectionPercent: number } | null;
 }
 
 /**
@@ -99,6 +106,7 @@ export function resolveSampling(spec: MultiSampleSpec = {}): ResolvedSampling {
 			}
 		: null;
 	const sheet = spec.contactSheet;
+	const match = spec.matchTarget;
 	return {
 		variants,
 		output,
@@ -107,6 +115,16 @@ export function resolveSampling(spec: MultiSampleSpec = {}): ResolvedSampling {
 		weights: resolveScoreWeights(spec.weights),
 		closeness: oneOf('Closeness Method', spec.closeness ?? 'histogram', CLOSENESS_METHODS),
 		contactSheet: sheet ? (sheet === true ? {} : { ...sheet }) : null,
+		matchTarget: match
+			? {
+					maxCorrectionPercent: numberInRange(
+						'Max Correction (%)',
+						(match === true ? undefined : match.maxCorrectionPercent) ?? DEFAULT_MAX_CORRECTION_PERCENT,
+						0,
+						MAX_CORRECTION_PERCENT,
+					),
+				}
+			: null,
 	};
 }
 
@@ -348,6 +366,22 @@ export interface VariantOutcome {
 	skippedReason?: 'budget';
 	/** Small picture for the contact sheet (only when one is built). */
 	tile?: Thumbnail;
+	/** Returned variants with Match Target on: what was corrected and the result's measurement. */
+	targetMatch?: TargetMatchReport;
+}
+
+/** What Match Target did to a returned variant. */
+export interface TargetMatchReport {
+	/** Attributes corrected (empty: the variant was already on target; its image is unchanged). */
+	corrections: AttributeCorrection[];
+	/** The picked variant's change as measured against the source (same measurement as `after.change`). */
+	before: ToneChange;
+	/**
+	 * The corrected image: its change as measured against the source (thumbnails at the same
+	 * size, no calibration: what the target was matched on) and its fidelity as a variant would be
+	 * scored; null when nothing was corrected.
+	 */
+	after: { change: ToneChange; fidelity: number | null; errorPoints: number | null } | null;
 }
 
 export interface MultiSampleResult {
@@ -498,6 +532,17 @@ export async function runMultiSample(
 	scored.forEach((o, i) => (o.rank = i + 1));
 	const kept = scored.slice(0, sampling.output === 'all' ? scored.length : sampling.keep);
 	for (const o of scored.slice(kept.length)) delete o.image;
+	if (sampling.matchTarget && request.target?.attributes.length) {
+		for (const o of kept) {
+			await correctToTarget(o, request.target, sampling.matchTarget, scorer, sourceThumb, before);
+			const cut = o.targetMatch?.corrections.filter((c) => c.clamped).map((c) => c.attribute) ?? [];
+			if (cut.length) {
+				warnings.push(
+					`Variant ${o.index + 1}: the miss on ${cut.join(', ')} is beyond Max Correction (${sampling.matchTarget.maxCorrectionPercent} %); corrected by that much only`,
+				);
+			}
+		}
+	}
 	const failed = outcomes.filter((o) => o.status === 'failed');
 	const skipped = outcomes.filter((o) => o.status === 'skipped');
 	if (skipped.length) {
@@ -593,6 +638,52 @@ async function measurePair(session: MultiSampleSession, original: ReferenceImage
 	const after = await session.referenceThumbnail(approved);
 	const aligned = Math.abs(Math.log(before.width / before.height / (after.width / after.height))) < 0.01;
 	return targetFromPair(before, aligned ? await thumbnail(approved.upload.data, undefined, { width: before.width, height: before.height }) : after);
+}
+
+/**
+ * Match Target on one returned variant: corrects its image so that it measures the target the
+ * way the node reports the delivered image's effect (the variant's thumbnail at the source's
+ * thumbnail size against the source's, no calibration taken out: what a person comparing the two
+ * files would measure; brightness is the mean luma ratio), then scores the result like a variant
+ * for the report.
+ */
+async function correctToTarget(
+	o: VariantOutcome,
+	target: FidelityTarget,
+	options: MatchTargetOptions,
+	scorer: Scorer,
+	source: Thumbnail,
+	before: ImageStats,
+): Promise<void> {
+	if (!o.image || !o.score || !o.call) return;
+	const meter = async (data: Buffer): Promise<ToneChange> => {
+		const sized = await thumbnail(data, undefined, { width: source.width, height: source.height });
+		// Brightness exactly as the item reports it (effect: mean luma of the image's own
+		// thumbnail), so the delivered images' reported effect is what lands on the target.
+		const own = statsOf(await thumbnail(data));
+		return { ...measureToneChange(source, sized, { before }), brightness: effectBetween(before, own).brightnessPercent };
+	};
+	const measured = await meter(o.image.data);
+	const { image, plan, after } = await matchTarget(o.image, measured, target, options, meter);
+	if (plan.steps.length === 0) {
+		o.targetMatch = { corrections: [], before: measured, after: null };
+		return;
+	}
+	const thumb = await thumbnail(image.data);
+	const stats = statsOf(thumb);
+	const rescored = await scorer.score(thumb, stats, { width: image.width, height: image.height });
+	o.image = image;
+	o.call = {
+		...o.call,
+		after: stats,
+		effect: effectBetween(before, stats),
+		output: { width: image.width, height: image.height, mimeType: image.mimeType, bytes: image.data.length },
+	};
+	o.targetMatch = {
+		corrections: plan.corrections,
+		before: measured,
+		after: { change: after ?? rescored.change, fidelity: rescored.fidelity, errorPoints: rescored.fidelityDetail?.errorPoints ?? null },
+	};
 }
 
 /** Scored variants, best first: combined score, then call order. */

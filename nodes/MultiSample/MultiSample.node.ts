@@ -25,6 +25,7 @@ import {
 	type SampleEdit,
 	type VariantOutcome,
 } from '../../engine/strategies/multi-sample';
+import { DEFAULT_MAX_CORRECTION_PERCENT, MAX_CORRECTION_PERCENT } from '../../engine/strategies/match-target';
 import { planQuantifiedEdit } from '../../engine/strategies/quantified-edit';
 import { buildReferencePrompt } from '../../engine/strategies/reference-edit';
 import type { ClosenessMethod } from '../../engine/scoring/closeness';
@@ -32,11 +33,10 @@ import { readImage, writeImage } from '../shared/binary';
 import { binaryInputField, callOptions, imageOptions, modelLocator, sortByName } from '../shared/descriptions';
 import { editOptionsFor, setupEdit } from '../shared/edit-context';
 import { keepUnchangedField, quantifiedRequestFields, quantifiedSpecFor, referenceRequestFields, referenceRequestFor } from '../shared/edit-request';
-import { toNodeError } from '../shared/errors';
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
 import { ReferenceLoader } from '../shared/reference-images';
 import { editResultJson } from '../shared/result-json';
-import { runItems } from '../shared/run-items';
+import { failEveryItem, runItems } from '../shared/run-items';
 
 const quantified = { show: { requestType: ['quantified'] } };
 const reference = { show: { requestType: ['reference'] } };
@@ -134,6 +134,23 @@ export class MultiSample implements INodeType {
 				default: 2,
 				typeOptions: { minValue: 0, maxValue: MAX_EXTRA_CALLS, numberPrecision: 0 },
 				displayOptions: { show: { reroll: [true] } },
+			},
+			{
+				displayName: 'Match Target After Pick',
+				name: 'matchTarget',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to correct the remaining tone miss of each returned variant (brightness, contrast, saturation, warmth vs the requested or approved change) with exact, deterministic operations. Makes a batch land on the same numbers; picking alone narrows the spread about 3x at 5 variants.',
+			},
+			{
+				displayName: 'Max Correction (%)',
+				name: 'maxCorrection',
+				type: 'number',
+				default: DEFAULT_MAX_CORRECTION_PERCENT,
+				typeOptions: { minValue: 0, maxValue: MAX_CORRECTION_PERCENT, numberPrecision: 1 },
+				displayOptions: { show: { matchTarget: [true] } },
+				description: 'Largest change of any one factor (10 = brightness, contrast or saturation factor 0.9 to 1.1); a bigger miss is corrected this much and reported in the warnings',
 			},
 			{
 				displayName: 'Budget per Execution',
@@ -252,7 +269,12 @@ export class MultiSample implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const setup = await setupEdit(this);
+		let setup;
+		try {
+			setup = await setupEdit(this);
+		} catch (error) {
+			return [failEveryItem(this, error)];
+		}
 		const items = this.getInputData();
 		const references = new ReferenceLoader(this, setup.maxPixels);
 		const requestType = this.getNodeParameter('requestType', 0) as 'quantified' | 'reference';
@@ -287,7 +309,7 @@ export class MultiSample implements INodeType {
 					(estimate.usd ? `$${estimate.usd.expected} (up to $${estimate.usd.max})` : 'cost unknown'),
 			);
 		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0, setup.session.secrets);
+			return [failEveryItem(this, error, setup.session.secrets)];
 		}
 
 		const out = await runItems(this, { concurrency: setup.ctx.limiter.maxConcurrent, secrets: setup.session.secrets }, async (i, signal) => {
@@ -339,6 +361,9 @@ function samplingSpec(fn: IExecuteFunctions, i: number, title?: string): MultiSa
 		weights: { fidelity: weight('weightFidelity'), structure: weight('weightStructure'), closeness: weight('weightCloseness') },
 		closeness: (options.closenessMethod as ClosenessMethod | undefined) ?? 'histogram',
 		contactSheet: (fn.getNodeParameter('contactSheet', i, true) as boolean) ? { title } : false,
+		matchTarget: (fn.getNodeParameter('matchTarget', i, false) as boolean)
+			? { maxCorrectionPercent: fn.getNodeParameter('maxCorrection', i, DEFAULT_MAX_CORRECTION_PERCENT) as number }
+			: false,
 	};
 }
 
@@ -400,6 +425,18 @@ function variantJson(result: MultiSampleResult, o: VariantOutcome): IDataObject 
 			fidelity: score.fidelityDetail ? { errorPoints: score.fidelityDetail.errorPoints, attributes: score.fidelityDetail.attributes as unknown as IDataObject[] } : null,
 			closeness: score.closenessDeltaE === null ? null : { meanDeltaE2000: score.closenessDeltaE, method: score.closenessMethod },
 		},
+		...(o.targetMatch
+			? {
+					targetMatch: {
+						corrected: o.targetMatch.corrections.length > 0,
+						corrections: o.targetMatch.corrections as unknown as IDataObject[],
+						measuredChangeBefore: { ...o.targetMatch.before },
+						measuredChangeAfter: o.targetMatch.after ? { ...o.targetMatch.after.change } : null,
+						fidelityAfter: o.targetMatch.after?.fidelity ?? null,
+						errorPointsAfter: o.targetMatch.after?.errorPoints ?? null,
+					},
+				}
+			: {}),
 		...call,
 		...(result.plan
 			? {

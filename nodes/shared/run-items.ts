@@ -70,3 +70,17 @@ function firstRealIndex(results: PromiseSettledResult<unknown>[], fallback: numb
 	);
 	return index >= 0 ? index : fallback;
 }
+
+/**
+ * The result of a failure that concerns every item (the credential, the execution's options,
+ * the pre-run estimate): with continueOnFail one error item per input item, so no item passes
+ * through unedited as if it had been processed; otherwise the node fails, naming item 0.
+ *
+ * @example
+ * let setup;
+ * try { setup = await setupEdit(this); } catch (error) { return [failEveryItem(this, error)]; }
+ */
+export function failEveryItem(ctx: IExecuteFunctions, error: unknown, secrets: readonly string[] = []): INodeExecutionData[] {
+	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, secrets);
+	return ctx.getInputData().map((_, itemIndex) => ({ json: errorItemJson(error, itemIndex, secrets), pairedItem: { item: itemIndex } }));
+}
