@@ -89,7 +89,7 @@ export class ImageModelApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://generativelanguage.googleapis.com',
-			description: 'Change only to go through a proxy',
+			description: 'Change only to go through a proxy. Must be https unless it is localhost.',
 			displayOptions: { show: { provider: ['aiStudio'] } },
 		},
 		{
@@ -97,7 +97,7 @@ export class ImageModelApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.apiyi.com',
-			description: 'APIYI endpoint; change it if APIYI gave you a regional or backup host',
+			description: 'APIYI endpoint; change it if APIYI gave you a regional or backup host. Must be https unless it is localhost.',
 			displayOptions: { show: { provider: ['apiyi'] } },
 		},
 		{
@@ -116,7 +116,7 @@ export class ImageModelApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://us-central1-aiplatform.googleapis.com',
-			description: 'Empty = the regional Vertex AI endpoint for the location',
+			description: 'Empty = the regional Vertex AI endpoint for the location. Must be https unless it is localhost.',
 			displayOptions: { show: { provider: ['vertex'] } },
 		},
 		{

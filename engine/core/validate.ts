@@ -21,8 +21,11 @@ export const is = {
 /** Renders a received value for an error message without dumping huge or secret data. */
 export function describeValue(value: unknown): string {
 	if (typeof value === 'string') {
-		const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-		return `"${shown}"`;
+		// Cut by code points (never half an emoji) and show line breaks and control characters
+		// escaped, so an echoed value cannot break the message's line or carry terminal codes.
+		const points = [...value];
+		const cut = points.length > 60 ? `${points.slice(0, 57).join('')}...` : value;
+		return JSON.stringify(cut);
 	}
 	if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
 		return String(value);
@@ -63,6 +66,21 @@ export function integerInRange(name: string, value: unknown, min: number, max: n
 export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
 	if (!is.inArray(value, choices)) {
 		throw invalidParameterError(name, `one of ${choices.join(', ')}`, value);
+	}
+	return value;
+}
+
+/**
+ * A parameter value as a number when it is one: numbers are returned as they are, numeric
+ * strings (an expression that produced "42") are converted, and anything else is returned
+ * unchanged, so the range check that follows reports what the user actually gave ("abc", not NaN).
+ * @example numeric(' 42 ') // 42
+ * @example numeric('abc') // 'abc'
+ */
+export function numeric(value: unknown): unknown {
+	if (typeof value === 'string' && value.trim() !== '') {
+		const number = Number(value);
+		if (Number.isFinite(number)) return number;
 	}
 	return value;
 }

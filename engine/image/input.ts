@@ -4,6 +4,7 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { EngineError } from '../core/errors';
+import { invalidParameterError, is } from '../core/validate';
 
 /** Formats the engine decodes. GIF/TIFF are read as a single still frame. */
 export const READABLE_FORMATS = ['jpeg', 'png', 'webp', 'avif', 'heif', 'tiff', 'gif'] as const;
@@ -53,7 +54,7 @@ export interface ImageInfo {
  */
 export async function inspectImage(buffer: Buffer, options: OpenImageOptions = {}): Promise<ImageInfo> {
 	const label = options.label ?? 'image';
-	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+	const maxPixels = checkMaxPixels(options.maxPixels);
 	if (!Buffer.isBuffer(buffer) || buffer.length === 0) {
 		throw new EngineError('invalidInput', `The ${label} is empty (0 bytes)`);
 	}
@@ -70,6 +71,13 @@ export async function inspectImage(buffer: Buffer, options: OpenImageOptions = {
 	if (!(READABLE_FORMATS as readonly string[]).includes(format)) {
 		throw new EngineError('invalidInput', `The ${label} has unsupported format "${format}"`, {
 			description: `Supported formats: ${READABLE_FORMATS.join(', ')}.`,
+		});
+	}
+	const cut = truncation(buffer, format);
+	if (cut) {
+		// Same message as a decoder failure (users see one wording); the description says what is cut.
+		throw new EngineError('invalidInput', `The ${label} could not be decoded; the file is probably truncated or corrupt`, {
+			description: `${cut} The file is truncated: the upload or download was probably cut short; fetch it again.`,
 		});
 	}
 	const width = meta.width ?? 0;
@@ -115,7 +123,7 @@ export async function inspectImage(buffer: Buffer, options: OpenImageOptions = {
  */
 export function openImage(buffer: Buffer, options: OpenImageOptions = {}): Sharp {
 	return sharp(buffer, {
-		limitInputPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+		limitInputPixels: checkMaxPixels(options.maxPixels),
 		failOn: 'error',
 		pages: 1,
 	}).autoOrient();
@@ -143,6 +151,86 @@ export async function decodeRgb(
 			cause: error,
 		});
 	}
+}
+
+/** The pixel limit, checked: a NaN or negative limit would silently switch the bomb protection off. */
+function checkMaxPixels(value: number | undefined): number {
+	if (value === undefined) return DEFAULT_MAX_PIXELS;
+	if (!is.number(value) || value < 1) throw invalidParameterError('maxPixels', 'a number of pixels of at least 1', value);
+	return value;
+}
+
+/**
+ * Why a file of `format` is cut short, or undefined when it is complete or when its structure
+ * cannot be followed (the decoder then has the last word). Reads markers and chunk lengths only,
+ * so it costs nothing next to decoding, and a truncated upload is refused before any pixels are
+ * decoded or any file is sent to a paid API.
+ */
+function truncation(buffer: Buffer, format: string): string | undefined {
+	switch (format) {
+		case 'jpeg':
+			return jpegTruncation(buffer);
+		case 'png':
+			return pngTruncation(buffer);
+		case 'webp':
+			return webpTruncation(buffer);
+		default:
+			return undefined;
+	}
+}
+
+/** JPEG: the segments before the first scan must be complete, and an end-of-image marker must follow the scan. */
+function jpegTruncation(buffer: Buffer): string | undefined {
+	if (buffer[0] !== 0xff || buffer[1] !== 0xd8) return undefined;
+	let pos = 2;
+	while (pos < buffer.length) {
+		if (buffer[pos] !== 0xff) return undefined; // not a marker where one belongs: leave it to the decoder
+		while (pos < buffer.length && buffer[pos] === 0xff) pos++; // fill bytes
+		if (pos >= buffer.length) break;
+		const marker = buffer[pos++];
+		if (marker === 0xd9) return undefined; // EOI before any scan: the decoder will say what is wrong
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // markers without a length
+		if (pos + 2 > buffer.length) break;
+		const length = buffer.readUInt16BE(pos);
+		if (length < 2) return undefined;
+		if (pos + length > buffer.length) return `A ${markerName(marker)} segment of ${length} bytes starts at offset ${pos - 2} but the file has only ${buffer.length} bytes.`;
+		pos += length;
+		if (marker === 0xda) {
+			// Entropy-coded data escapes 0xFF as 0xFF00, so FF D9 after the first scan header is the end marker.
+			return buffer.indexOf(JPEG_EOI, pos) === -1 ? `The JPEG has no end-of-image marker after its scan data (${buffer.length} bytes).` : undefined;
+		}
+	}
+	return `The JPEG ends after ${buffer.length} bytes, before its image data starts.`;
+}
+
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
+
+function markerName(marker: number): string {
+	return marker === 0xda ? 'scan header' : `0xFF${marker.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** PNG: every chunk must fit in the file and at least one image data chunk must be complete. */
+function pngTruncation(buffer: Buffer): string | undefined {
+	let pos = 8;
+	let idat = false;
+	while (pos + 8 <= buffer.length) {
+		const length = buffer.readUInt32BE(pos);
+		const type = buffer.toString('latin1', pos + 4, pos + 8);
+		if (pos + 12 + length > buffer.length) {
+			return `Its ${type} chunk of ${length} bytes starts at offset ${pos} but the file has only ${buffer.length} bytes.`;
+		}
+		if (type === 'IDAT') idat = true;
+		if (type === 'IEND') return undefined;
+		pos += 12 + length;
+	}
+	return idat ? undefined : `The PNG ends after ${buffer.length} bytes, before any complete image data.`;
+}
+
+/** WebP: the RIFF header says how long the file is. */
+function webpTruncation(buffer: Buffer): string | undefined {
+	if (buffer.length < 12 || buffer.toString('latin1', 0, 4) !== 'RIFF') return undefined;
+	const declared = buffer.readUInt32LE(4) + 8;
+	return declared > buffer.length ? `The WebP header declares ${declared} bytes but the file has ${buffer.length}.` : undefined;
 }
 
 function shortCause(error: unknown): string {

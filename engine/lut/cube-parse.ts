@@ -187,7 +187,7 @@ class CubeReader {
 		const first = src[s];
 		if (first === 35 /* # */) {
 			if (this.comments.length < MAX_COMMENTS) {
-				this.comments.push(src.toString('utf8', s + 1, Math.min(e, s + 1 + MAX_TEXT_LENGTH)).trim());
+				this.comments.push(printable(src.toString('utf8', s + 1, Math.min(e, s + 1 + MAX_TEXT_LENGTH))).trim());
 			}
 			return;
 		}
@@ -219,7 +219,7 @@ class CubeReader {
 		}
 		if (!KNOWN_KEYWORDS.includes(keyword)) {
 			throw this.fileError(
-				`Unknown keyword ${describeValue(keyword)} on line ${this.lineNumber} of the .cube`,
+				`Unknown keyword ${describeValue(printable(keyword))} on line ${this.lineNumber} of the .cube`,
 				`Known keywords: ${KNOWN_KEYWORDS.join(', ')}.`,
 			);
 		}
@@ -409,11 +409,24 @@ class CubeReader {
 		return parts.join(' + ') || 'the header';
 	}
 
+	/** The current line for a message: at most 200 bytes, control characters replaced. */
 	private lineText(): string {
-		return this.source.toString('utf8', this.lineStart, Math.min(this.lineEnd, this.lineStart + 200)).trim();
+		return printable(this.source.toString('utf8', this.lineStart, Math.min(this.lineEnd, this.lineStart + 200))).trim();
 	}
 
 	private rowError(): EngineError {
+		// Binary data past the first 4 KB (which rejectBinary sniffs) ends up here: say so rather
+		// than echo it.
+		const src = this.source;
+		for (let i = this.lineStart; i < this.lineEnd; i++) {
+			const code = src[i];
+			if (code < 32 && code !== 9 && code !== 12 && code !== 13) {
+				return new EngineError('invalidInput', `The .cube is not a text file: line ${this.lineNumber} contains binary data`, {
+					parameter: 'cube',
+					description: `Byte ${code} at offset ${i}. A .cube LUT is plain text: keywords and rows of three numbers.`,
+				});
+			}
+		}
 		return new EngineError(
 			'invalidInput',
 			`Expected 3 numbers on line ${this.lineNumber} of the .cube but received ${describeValue(this.lineText())}`,
@@ -424,7 +437,7 @@ class CubeReader {
 	private headerError(expected: string, keyword: string, received: string): EngineError {
 		return new EngineError(
 			'invalidInput',
-			`Expected ${expected} for ${keyword} on line ${this.lineNumber} of the .cube but received ${describeValue(received)}`,
+			`Expected ${expected} for ${keyword} on line ${this.lineNumber} of the .cube but received ${describeValue(printable(received))}`,
 			{ parameter: 'cube' },
 		);
 	}
@@ -460,13 +473,23 @@ class CubeReader {
 	}
 }
 
+/**
+ * Text from the file as it may appear in a title, a comment or a message: control characters
+ * (C0, DEL, C1), line and paragraph separators and bidi overrides become U+FFFD, tabs and line
+ * breaks a space, so nothing read from a file can reformat a message or a log line.
+ */
+function printable(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/[\t\n\v\f\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
 function parseTitle(rest: string): string {
 	let title = rest;
 	if (title.startsWith('"')) {
 		const close = title.indexOf('"', 1);
 		title = close === -1 ? title.slice(1) : title.slice(1, close);
 	}
-	return title.slice(0, MAX_TEXT_LENGTH);
+	return printable(title.slice(0, MAX_TEXT_LENGTH));
 }
 
 /**

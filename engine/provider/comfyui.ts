@@ -153,7 +153,7 @@ export class ComfyUiClient implements SeededTransport {
 			files.push(...outputFiles(entry, spec.outputNodeIds ?? [], promptId));
 			for (const file of files) {
 				const query = new URLSearchParams({ filename: file.filename, subfolder: file.subfolder, type: file.type });
-				const downloaded = await downloadFile(`${this.config.baseUrl}/view?${query.toString()}`, { ...limits, maxBytes: this.maxDownloadBytes }, headers);
+				const downloaded = await downloadFile(`${this.config.baseUrl}/view?${query.toString()}`, { ...limits, maxBytes: this.maxDownloadBytes, sourceBaseUrl: this.config.baseUrl }, headers);
 				out.push({ data: downloaded.data, mimeType: sniffImageMime(downloaded.data, downloaded.mimeType) });
 			}
 		} catch (error) {

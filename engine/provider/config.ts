@@ -4,6 +4,7 @@
  */
 import { EngineError } from '../core/errors';
 import { invalidParameterError, is, oneOf } from '../core/validate';
+import { classifyHost } from './http';
 
 export const PROVIDERS = ['aiStudio', 'apiyi', 'gateway', 'vertex'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -82,7 +83,17 @@ export function parseProviderConfig(raw: RawProviderCredential): ProviderConfig 
 			const serviceAccount = parseServiceAccount(raw.serviceAccountJson);
 			const project = optionalString(raw.project) ?? serviceAccount.project_id;
 			if (!project) throw new EngineError('invalidInput', 'The Vertex AI credential needs a Project ID', { parameter: 'project' });
-			config.vertex = { auth, serviceAccount, project, location: optionalString(raw.location) ?? 'global' };
+			// Both go into the endpoint: the location into the host name (<location>-aiplatform.
+			// googleapis.com), the project into the path. Anything but their real shape could
+			// point the service-account token at another host or path.
+			if (!/^[A-Za-z0-9][A-Za-z0-9.:_-]{0,99}$/.test(project)) {
+				throw invalidParameterError('Project ID', 'a Google Cloud project id such as my-project-123', project);
+			}
+			const location = optionalString(raw.location) ?? 'global';
+			if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(location)) {
+				throw invalidParameterError('Location', 'a Vertex AI region such as global, us-central1 or europe-west4', location);
+			}
+			config.vertex = { auth, serviceAccount, project, location };
 		}
 		return config;
 	}
@@ -102,9 +113,12 @@ export function parseProviderConfig(raw: RawProviderCredential): ProviderConfig 
 }
 
 /**
- * Checks a base URL: http(s) only, https required unless the host is loopback, no credentials
- * in the URL, no query or fragment. Returns it without a trailing slash.
- * @throws {EngineError} 'invalidInput'
+ * Checks a base URL of the Image Model API credential (every provider): http(s) only, https
+ * required unless the host is loopback (localhost, 127.0.0.0/8, ::1: a local proxy or the test
+ * fake, where the key never crosses a network), no credentials in the URL, no query or
+ * fragment. Returns it without a trailing slash. Error messages never repeat a user name or
+ * password written into the URL.
+ * @throws {EngineError} 'invalidInput' with parameter 'baseUrl'
  */
 export function normaliseBaseUrl(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
@@ -112,16 +126,21 @@ export function normaliseBaseUrl(value: string | undefined): string | undefined 
 	try {
 		url = new URL(value);
 	} catch {
-		throw invalidParameterError('Base URL', 'an absolute URL such as https://api.example.com', value);
+		throw invalidParameterError('Base URL', 'an absolute URL such as https://api.example.com', safeUrlText(value));
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw invalidParameterError('Base URL', 'an http or https URL', value);
+		throw invalidParameterError('Base URL', 'an http or https URL', safeUrlText(value));
 	}
 	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-		throw new EngineError('invalidInput', `Base URL must use https (plain http is only allowed for localhost), got ${url.origin}`, {
-			parameter: 'baseUrl',
-			description: 'API keys would travel unencrypted over plain http.',
-		});
+		throw new EngineError(
+			'invalidInput',
+			`Base URL must use https (plain http is only allowed for localhost), got ${url.origin}`,
+			{
+				parameter: 'baseUrl',
+				description:
+					'API keys would travel unencrypted over plain http. Use the https address of the provider or gateway; plain http is accepted only for loopback hosts (localhost, 127.0.0.0/8, ::1).',
+			},
+		);
 	}
 	if (url.username || url.password) {
 		throw new EngineError('invalidInput', 'Base URL must not contain a user name or password; put the key in the API Key field', {
@@ -134,16 +153,44 @@ export function normaliseBaseUrl(value: string | undefined): string | undefined 
 	return url.toString().replace(/\/+$/, '');
 }
 
-/** True for localhost, 127.0.0.0/8 and ::1. */
+/** True for localhost (and *.localhost), 127.0.0.0/8 and ::1 (also IPv4-mapped, ::ffff:127.x.x.x). */
 export function isLoopback(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '');
-	return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+	return classifyHost(hostname) === 'loopback';
+}
+
+/**
+ * A URL as typed by the user, fit for an error message: a user name or password written into
+ * it is replaced by "***" (it could be the key or password pasted into the wrong field).
+ * @example safeUrlText('ftp://me:pa55@host/') // 'ftp://***@host/'
+ */
+export function safeUrlText(value: string): string {
+	// Up to the LAST "@" before any query or fragment: a password may itself hold "@" or "/".
+	return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/*)[^?#]*@/, '$1***@');
 }
 
 /** Every secret in a config, so error and log text can be scrubbed of them. */
 export function secretsOf(config: ProviderConfig): string[] {
 	const secrets = [config.apiKey, config.vertex?.serviceAccount?.private_key];
 	return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+}
+
+/**
+ * The secrets of a credential's raw fields, for scrubbing messages when the credential could
+ * not even be parsed (so {@link secretsOf} has no config to read): the API key, the service
+ * account's private key (when its JSON parses) and, if not, the whole key file text.
+ */
+export function secretsOfRaw(raw: RawProviderCredential): string[] {
+	const secrets: string[] = [];
+	if (typeof raw.apiKey === 'string') secrets.push(raw.apiKey.trim());
+	if (typeof raw.serviceAccountJson === 'string' && raw.serviceAccountJson.trim() !== '') {
+		try {
+			const parsed = JSON.parse(raw.serviceAccountJson) as { private_key?: unknown };
+			if (typeof parsed?.private_key === 'string') secrets.push(parsed.private_key);
+		} catch {
+			secrets.push(raw.serviceAccountJson);
+		}
+	}
+	return secrets.filter((s) => s.length >= 4);
 }
 
 function parseServiceAccount(value: unknown): ServiceAccount {

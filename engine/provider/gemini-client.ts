@@ -4,6 +4,7 @@
  * and Vertex AI (service account or express-mode API key). The only place that builds a
  * GoogleGenAI client.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { GoogleGenAI, type GenerateContentConfig, type Part } from '@google/genai';
 import { EngineError } from '../core/errors';
 import type { ProviderConfig } from './config';
@@ -34,11 +35,21 @@ export interface GeminiClientOptions {
 
 export const DEFAULT_TIMEOUT_MS = 180_000;
 
+/**
+ * What one SDK call saw on the wire that the SDK's ApiError does not keep: the Retry-After
+ * header of a failed answer (a gateway's 429 or 503 may carry it instead of a RetryInfo body).
+ */
+interface CallTrace {
+	retryAfter?: string | null;
+}
+
 /** One configured Gemini client. Stateless apart from the SDK instance; create one per execution. */
 export class GeminiImageClient {
 	readonly config: ProviderConfig;
 	readonly timeoutMs: number;
 	private readonly ai: GoogleGenAI;
+	/** Each call's {@link CallTrace}, reached from the fetch the SDK makes inside that call. */
+	private readonly traces = new AsyncLocalStorage<CallTrace>();
 
 	constructor(config: ProviderConfig, options: GeminiClientOptions = {}) {
 		if (!config.apis.includes('gemini')) {
@@ -48,7 +59,7 @@ export class GeminiImageClient {
 		}
 		this.config = config;
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-		this.ai = createGenAI(config, this.timeoutMs, options.authClient);
+		this.ai = createGenAI(config, this.timeoutMs, options.authClient, tracingFetch(this.traces));
 	}
 
 	/**
@@ -58,15 +69,18 @@ export class GeminiImageClient {
 	async generate(request: ImageRequest, signal?: AbortSignal): Promise<Omit<ImageResult, 'attempts'>> {
 		const ctx = this.errorContext(request.model, signal);
 		const started = performance.now();
+		const trace: CallTrace = {};
 		let response;
 		try {
-			response = await this.ai.models.generateContent({
-				model: request.model,
-				contents: [{ role: 'user', parts: toParts(request) }],
-				config: toConfig(request, signal),
-			});
+			response = await this.traces.run(trace, () =>
+				this.ai.models.generateContent({
+					model: request.model,
+					contents: [{ role: 'user', parts: toParts(request) }],
+					config: toConfig(request, signal),
+				}),
+			);
 		} catch (error) {
-			throw mapProviderError(error, ctx);
+			throw mapProviderError(error, { ...ctx, retryAfterHeader: trace.retryAfter });
 		}
 		const latencyMs = Math.round(performance.now() - started);
 		return { ...parseImageResponse(response, request.model), latencyMs };
@@ -93,24 +107,27 @@ export class GeminiImageClient {
 		}
 		const ctx = this.errorContext(request.model, signal);
 		const started = performance.now();
+		const trace: CallTrace = {};
 		let response;
 		try {
-			response = await this.ai.models.generateImages({
-				model: request.model,
-				prompt: promptOf(request),
-				config: {
-					numberOfImages: 1,
-					seed: request.seed,
-					addWatermark: false,
-					aspectRatio: request.aspectRatio,
-					imageSize: request.imageSize,
-					negativePrompt: request.negativePrompt || undefined,
-					includeRaiReason: true,
-					abortSignal: signal,
-				},
-			});
+			response = await this.traces.run(trace, () =>
+				this.ai.models.generateImages({
+					model: request.model,
+					prompt: promptOf(request),
+					config: {
+						numberOfImages: 1,
+						seed: request.seed,
+						addWatermark: false,
+						aspectRatio: request.aspectRatio,
+						imageSize: request.imageSize,
+						negativePrompt: request.negativePrompt || undefined,
+						includeRaiReason: true,
+						abortSignal: signal,
+					},
+				}),
+			);
 		} catch (error) {
-			throw mapProviderError(error, ctx);
+			throw mapProviderError(error, { ...ctx, retryAfterHeader: trace.retryAfter });
 		}
 		const generated = response.generatedImages ?? [];
 		const images = generated
@@ -157,7 +174,43 @@ export class GeminiImageClient {
 	}
 }
 
-function createGenAI(config: ProviderConfig, timeoutMs: number, authClient: unknown): GoogleGenAI {
+/**
+ * The fetch the SDK would use (Node's, through Undici's global dispatcher with Undici's own
+ * 300 s header/body timeouts off, as the SDK does: the per-call timeout is the SDK's abort
+ * timer, and Timeout may be up to 20 minutes), noting the Retry-After header of a failed answer
+ * in the calling generate()'s trace, since the SDK turns the answer into an ApiError without
+ * its headers.
+ */
+function tracingFetch(traces: AsyncLocalStorage<CallTrace>): typeof fetch {
+	return async (input, init) => {
+		const withDispatcher = init && 'dispatcher' in init ? init : { ...init, dispatcher: UNTIMED_DISPATCHER };
+		const response = await fetch(input, withDispatcher as RequestInit);
+		if (!response.ok) {
+			const trace = traces.getStore();
+			if (trace) trace.retryAfter = response.headers.get('retry-after');
+		}
+		return response;
+	};
+}
+
+interface UndiciDispatcher {
+	dispatch(options: Record<string, unknown>, handler: unknown): boolean;
+}
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/** Node's global Undici dispatcher, without its default headersTimeout/bodyTimeout (300 s each). */
+const UNTIMED_DISPATCHER: UndiciDispatcher = {
+	dispatch(options, handler) {
+		const globals = globalThis as unknown as Record<symbol, UndiciDispatcher | undefined>;
+		// Node creates its global dispatcher lazily; building Headers does it.
+		if (!globals[GLOBAL_DISPATCHER]) new Headers();
+		const global = globals[GLOBAL_DISPATCHER];
+		if (!global || typeof global.dispatch !== 'function') throw new Error('Undici globalDispatcher is not available.');
+		return global.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
+	},
+};
+
+function createGenAI(config: ProviderConfig, timeoutMs: number, authClient: unknown, fetchFn: typeof fetch): GoogleGenAI {
 	const headers: Record<string, string> = {};
 	if (config.authHeader === 'bearer' && config.apiKey) headers.Authorization = `Bearer ${config.apiKey}`;
 	const httpOptions = {
@@ -165,6 +218,7 @@ function createGenAI(config: ProviderConfig, timeoutMs: number, authClient: unkn
 		apiVersion: config.apiVersion,
 		timeout: timeoutMs,
 		headers,
+		fetch: fetchFn,
 	};
 	if (config.provider !== 'vertex') {
 		return new GoogleGenAI({ apiKey: config.apiKey, httpOptions });

@@ -142,7 +142,8 @@ export class OpenAiImagesClient implements SeededTransport {
 				const bytes = Buffer.from(entry.b64_json, 'base64');
 				images.push({ data: bytes, mimeType: sniffImageMime(bytes) });
 			} else if (is.nonEmptyString(entry.url)) {
-				const file = await downloadFile(entry.url, { ...limits, model: undefined, maxBytes: this.maxDownloadBytes });
+				// The gateway's Base URL decides where its result URLs may point (http.ts network policy).
+				const file = await downloadFile(entry.url, { ...limits, model: undefined, maxBytes: this.maxDownloadBytes, sourceBaseUrl: this.config.baseUrl });
 				resultUrls.push(file.url);
 				images.push({ data: file.data, mimeType: sniffImageMime(file.data, file.mimeType) });
 			}

@@ -1,10 +1,21 @@
 /**
  * Self-hosted generators (Stable Diffusion WebUI, ComfyUI): the Self-Hosted Image API
- * credential's fields, validated. Plain http is allowed (these servers usually run on the
- * user's own machine or network), unlike the cloud providers' Base URL.
+ * credential's fields, validated.
+ *
+ * Network rule, deliberately different from the Image Model API credential (https required
+ * except on loopback): plain http is allowed for ANY host here. These servers run on the
+ * user's own machine or LAN (A1111 on :7860, ComfyUI on :8188) and serve plain http by default;
+ * requiring https would force every user to set up TLS on their GPU box. What travels is the
+ * optional basic-auth password and the images, so the credential's field descriptions tell
+ * users to put an https reverse proxy in front when the server is reached over a network they
+ * do not trust. Everything else is as strict as for the cloud providers: http/https only, no
+ * user name or password inside the URL (they go in the User and Password fields, and are never
+ * echoed in messages), no query string or fragment. Result files are downloaded from this same
+ * server only (ComfyUI /view), under the download policy of http.ts.
  */
 import { EngineError } from '../core/errors';
 import { invalidParameterError, is, oneOf } from '../core/validate';
+import { safeUrlText } from './config';
 import { basicAuthorization } from './http';
 
 export const SELF_HOSTED_KINDS = ['sdWebui', 'comfyui'] as const;
@@ -50,9 +61,9 @@ export function parseSelfHostedConfig(raw: RawSelfHostedCredential): SelfHostedC
 	try {
 		url = new URL(raw.baseUrl.trim());
 	} catch {
-		throw invalidParameterError('Base URL', 'an absolute URL such as http://127.0.0.1:7860', raw.baseUrl);
+		throw invalidParameterError('Base URL', 'an absolute URL such as http://127.0.0.1:7860', safeUrlText(raw.baseUrl));
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidParameterError('Base URL', 'an http or https URL', raw.baseUrl);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidParameterError('Base URL', 'an http or https URL', safeUrlText(raw.baseUrl));
 	if (url.username || url.password) {
 		throw new EngineError('invalidInput', 'Base URL must not contain a user name or password; use the User and Password fields', { parameter: 'baseUrl' });
 	}

@@ -14,7 +14,7 @@ import { editOptionsFor, setupEdit } from '../shared/edit-context';
 import { keepUnchangedField, quantifiedRequestFields, quantifiedSpecFor } from '../shared/edit-request';
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
 import { editResultJson } from '../shared/result-json';
-import { runItems } from '../shared/run-items';
+import { failEveryItem, runItems } from '../shared/run-items';
 
 export class QuantifiedEdit implements INodeType {
 	description: INodeTypeDescription = {
@@ -70,7 +70,12 @@ export class QuantifiedEdit implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const setup = await setupEdit(this);
+		let setup;
+		try {
+			setup = await setupEdit(this);
+		} catch (error) {
+			return [failEveryItem(this, error)];
+		}
 		const out = await runItems(this, { concurrency: setup.ctx.limiter.maxConcurrent, secrets: setup.session.secrets }, async (i, signal) => {
 			const property = this.getNodeParameter('binaryPropertyName', i) as string;
 			const options = this.getNodeParameter('options', i, {}) as IDataObject;

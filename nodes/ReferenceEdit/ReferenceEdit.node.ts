@@ -15,7 +15,7 @@ import { keepUnchangedField, referenceRequestFields, referenceRequestFor } from 
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
 import { ReferenceLoader } from '../shared/reference-images';
 import { editResultJson } from '../shared/result-json';
-import { runItems } from '../shared/run-items';
+import { failEveryItem, runItems } from '../shared/run-items';
 
 export class ReferenceEdit implements INodeType {
 	description: INodeTypeDescription = {
@@ -70,7 +70,12 @@ export class ReferenceEdit implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const setup = await setupEdit(this);
+		let setup;
+		try {
+			setup = await setupEdit(this);
+		} catch (error) {
+			return [failEveryItem(this, error)];
+		}
 		const references = new ReferenceLoader(this, setup.maxPixels);
 		const out = await runItems(this, { concurrency: setup.ctx.limiter.maxConcurrent, secrets: setup.session.secrets }, async (i, signal) => {
 			const options = this.getNodeParameter('options', i, {}) as IDataObject;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { runSeededGenerate, type SeededBackend } from '../../engine/strategies/seeded-generate';
 import { imageModelApiTest, searchImageModels } from '../shared/methods';
-import { runItems } from '../shared/run-items';
+import { failEveryItem, runItems } from '../shared/run-items';
 import { backendProperty, optionsCollection, promptProperties, readOptions, readSeed, seedProperties, verifyProperty } from './descriptions/common';
 import { comfyuiOptions, comfyuiProperties, comfyuiRequest } from './descriptions/comfyui';
 import { gatewayOptions, gatewayProperties, gatewayRequest, sizeProperties } from './descriptions/gateway';
@@ -20,7 +20,8 @@ export class SeededGenerate implements INodeType {
 		icon: { light: 'file:seededGenerate.svg', dark: 'file:seededGenerate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["backend"] + " / seed " + $parameter["seedMode"]}}',
+		subtitle:
+			'={{ ({ comfyui: "ComfyUI", gemini: "Gemini", openaiImages: "Gateway", sdWebui: "SD WebUI", imagen: "Imagen" })[$parameter["backend"]] + ", seed " + ({ fixed: "fixed", perItem: "per item", expression: "from expression", random: "random" })[$parameter["seedMode"]] }}',
 		description: 'Generate or edit images with a real seed (Flux, Seedream, Stable Diffusion, ComfyUI) and measure reproducibility',
 		defaults: { name: 'Seeded Generate' },
 		usableAsTool: true,
@@ -61,7 +62,12 @@ export class SeededGenerate implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const backend = this.getNodeParameter('backend', 0) as SeededBackend;
-		const setup = await setupSeeded(this, backend);
+		let setup;
+		try {
+			setup = await setupSeeded(this, backend);
+		} catch (error) {
+			return [failEveryItem(this, error)];
+		}
 		const out = await runItems(this, { concurrency: setup.ctx.limiter.maxConcurrent, secrets: setup.secrets }, async (i, signal) => {
 			const options = readOptions(this, i);
 			const { mode, seed } = readSeed(this, i);

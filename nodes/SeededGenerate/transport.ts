@@ -12,6 +12,8 @@ import { SdWebuiClient } from '../../engine/provider/sd-webui';
 import type { SeededTransport } from '../../engine/provider/seeded-request';
 import { parseSelfHostedConfig, selfHostedSecrets, type RawSelfHostedCredential } from '../../engine/provider/self-hosted';
 import { imagenTransport, type SeededBackend, type SeededContext } from '../../engine/strategies/seeded-generate';
+import { numberInRange, numeric } from '../../engine/core/validate';
+import { executionOptionsOrDefaults } from '../shared/edit-context';
 import { geminiClient, loadProvider } from '../shared/provider';
 
 export const SELF_HOSTED_CREDENTIAL = 'selfHostedImageApi';
@@ -25,8 +27,10 @@ export interface SeededSetup {
 /** Reads execution-wide settings (item 0) and the backend's credential. */
 export async function setupSeeded(fn: IExecuteFunctions, backend: SeededBackend): Promise<SeededSetup> {
 	const options = fn.getNodeParameter('options', 0, {}) as IDataObject;
-	const timeoutMs = Number(options.timeoutSeconds ?? 180) * 1000;
-	const maxDownloadBytes = Number(options.maxDownloadMegabytes ?? 50) * 1024 * 1024;
+	// Invalid values fall back to the defaults here and are reported on each item (readOptions).
+	const execution = executionOptionsOrDefaults(options);
+	const timeoutMs = execution.timeoutMs;
+	const maxDownloadBytes = maxDownloadBytesOrDefault(options);
 	let transport: SeededTransport;
 	let secrets: string[];
 	let provider: SeededContext['provider'];
@@ -50,14 +54,30 @@ export async function setupSeeded(fn: IExecuteFunctions, backend: SeededBackend)
 		provider,
 		transport,
 		limiter: new Limiter({
-			maxConcurrent: Number(options.maxConcurrent ?? 4),
-			requestsPerMinute: Number(options.requestsPerMinute ?? 0),
+			maxConcurrent: execution.maxConcurrent,
+			requestsPerMinute: execution.requestsPerMinute,
 		}),
-		retry: resolveRetryPolicy({ maxAttempts: Number(options.maxRetries ?? 3) + 1 }),
+		retry: resolveRetryPolicy({ maxAttempts: execution.maxRetries + 1 }),
 		prices: parsePriceOverrides(options.priceOverrides),
 		signal: fn.getExecutionCancelSignal?.(),
 		onRetry: ({ attempt, error, delayMs }) =>
 			fn.logger.warn(`${fn.getNode().name}: attempt ${attempt} failed (${error.kind}); retrying in ${delayMs} ms`),
 	};
-	return { ctx, secrets, maxPixels: Number(options.maxInputMegapixels ?? 100) * 1_000_000 };
+	return { ctx, secrets, maxPixels: execution.maxPixels };
+}
+
+/**
+ * Max Download Size (MB) in bytes, checked.
+ * @throws {EngineError} invalidInput "Expected a number between 0.001 and 1000 for Max Download Size (MB) ..."
+ */
+export function maxDownloadBytes(options: IDataObject): number {
+	return numberInRange('Max Download Size (MB)', numeric(options.maxDownloadMegabytes ?? 50), 0.001, 1000) * 1024 * 1024;
+}
+
+function maxDownloadBytesOrDefault(options: IDataObject): number {
+	try {
+		return maxDownloadBytes(options);
+	} catch {
+		return maxDownloadBytes({});
+	}
 }

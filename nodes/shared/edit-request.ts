@@ -3,6 +3,7 @@
  * parameters, described once, and read into the engine's specs once.
  */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { numeric } from '../../engine/core/validate';
 import { ATTRIBUTES, GUARDS, GUARD_TEXT, type Guard, type Quantity } from '../../engine/prompt/quantities';
 import { DEFAULT_GUARDS, type QuantifiedEditSpec } from '../../engine/strategies/quantified-edit';
 import type { ReferenceEditSpec, ReferenceImage } from '../../engine/strategies/reference-edit';
@@ -134,10 +135,11 @@ export function quantifiedSpecFor(fn: IExecuteFunctions, i: number): QuantifiedE
 	const adjustments = fn.getNodeParameter('adjustments.adjustment', i, []) as Quantity[];
 	return {
 		instruction: fn.getNodeParameter('instruction', i, '') as string,
-		quantities: adjustments.map((a) => ({ attribute: a.attribute, percent: Number(a.percent) })),
+		// numeric() keeps a non-number as given, so the range check shows "abc", not NaN.
+		quantities: adjustments.map((a) => ({ attribute: a.attribute, percent: numeric(a.percent) as number })),
 		freeText: fn.getNodeParameter('freeText', i, '') as string,
 		keep: fn.getNodeParameter('keep', i, DEFAULT_GUARDS) as Guard[],
-		tolerance: options.tolerance === undefined ? undefined : Number(options.tolerance),
+		tolerance: options.tolerance === undefined ? undefined : (numeric(options.tolerance) as number),
 	};
 }
 

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { isEngineError } from '../../engine/core/errors';
 import { redactSecrets } from '../../engine/core/redact';
+import { secretsOfRaw, type RawProviderCredential } from '../../engine/provider/config';
 import { GEMINI_IMAGE_MODELS } from '../../engine/provider/models';
 import { geminiClient, loadProvider, providerFromCredential } from './provider';
 
@@ -21,7 +22,8 @@ export async function imageModelApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	let secrets: string[] = [];
+	// Until the credential parses, scrub with what its raw fields hold.
+	let secrets: string[] = secretsOfRaw((credential.data ?? {}) as RawProviderCredential);
 	try {
 		const session = providerFromCredential(credential.data ?? {});
 		secrets = session.secrets;

@@ -131,7 +131,7 @@ describe('Stable Diffusion WebUI', () => {
 	it('a ComfyUI credential on the SD backend is refused with a clear message', async () => {
 		const result = await runSeeded(txt2img(), [{ json: {} }], comfy());
 		expect(result.nodeError('Seeded Generate')?.message).toBe(
-			'The Self-Hosted Image API credential is for ComfyUI, not Stable Diffusion WebUI; pick the matching backend or credential',
+			'Item 0: The Self-Hosted Image API credential is for ComfyUI, not Stable Diffusion WebUI; pick the matching backend or credential',
 		);
 		expect(fake.requests).toHaveLength(0);
 	});

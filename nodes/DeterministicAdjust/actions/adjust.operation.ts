@@ -4,10 +4,13 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { AdjustStep } from '../../../engine/adjust/types';
+import { EngineError, isEngineError } from '../../../engine/core/errors';
+import { parseCube } from '../../../engine/lut/cube-parse';
+import type { CubeLut } from '../../../engine/lut/types';
 import { parseCurvePoints, parseStepsJson, runAdjust } from '../../../engine/strategies/deterministic-adjust';
 import { readFile, readImage, writeImage } from '../../shared/binary';
 import { runItems } from '../../shared/run-items';
-import { toOutputOptions } from './output.description';
+import { concurrencyOf, concurrencyOrDefault, maxPixelsOf, toOutputOptions } from './output.description';
 
 const show = { operation: ['adjust'] };
 const op = (...ops: string[]) => ({ show: { op: ops } });
@@ -74,7 +77,7 @@ export const description: INodeProperties[] = [
 							{ name: 'Gamma', value: 'gamma' },
 							{ name: 'Hue Rotation', value: 'hue' },
 							{ name: 'Levels', value: 'levels' },
-							{ name: 'LUT (.Cube)', value: 'lut' },
+							{ name: 'LUT (Cube File)', value: 'lut' },
 							{ name: 'Saturation (PIL-Identical)', value: 'saturation' },
 							{ name: 'Temperature (Warm/Cool)', value: 'temperature' },
 							{ name: 'Tint (Green/Magenta)', value: 'tint' },
@@ -124,7 +127,7 @@ export const description: INodeProperties[] = [
 						displayOptions: op('lut'),
 					},
 					{ displayName: 'LUT Binary Field', name: 'lutBinaryField', type: 'string', default: 'lut', displayOptions: { show: { op: ['lut'], lutSource: ['binary'] } } },
-					{ displayName: 'LUT (.Cube Text)', name: 'lutText', type: 'string', typeOptions: { rows: 4 }, default: '', displayOptions: { show: { op: ['lut'], lutSource: ['text'] } } },
+					{ displayName: 'LUT Text (Cube Format)', name: 'lutText', type: 'string', typeOptions: { rows: 4 }, default: '', displayOptions: { show: { op: ['lut'], lutSource: ['text'] } } },
 					{ displayName: 'Mix', name: 'lutStrength', type: 'number', default: 1, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, description: '0 = input, 1 = full LUT', displayOptions: op('lut') },
 					{
 						displayName: 'Interpolation',
@@ -176,15 +179,36 @@ async function toStep(fn: IExecuteFunctions, itemIndex: number, s: IDataObject, 
 		case 'vignette':
 			return { op: 'vignette', strength: s.vignetteStrength as number, radius: s.radius as number, softness: s.softness as number };
 		case 'lut': {
-			const cube =
-				s.lutSource === 'text'
-					? String(s.lutText ?? '')
-					: await readFile(fn, itemIndex, String(s.lutBinaryField ?? 'lut'), `Steps[${index}] LUT Binary Field`, MAX_CUBE_BYTES);
-			return { op: 'lut', cube, strength: s.lutStrength as number, interpolation: s.interpolation as 'tetrahedral' };
+			const fromText = s.lutSource === 'text';
+			const field = String(s.lutBinaryField ?? 'lut').trim();
+			const parameter = fromText ? `Steps[${index}] LUT Text (Cube Format)` : `Steps[${index}] LUT Binary Field`;
+			const text = fromText ? String(s.lutText ?? '') : await readFile(fn, itemIndex, field, parameter, MAX_CUBE_BYTES);
+			const source = fromText ? `parameter "${parameter}"` : `binary property "${field}" (parameter "${parameter}")`;
+			return { op: 'lut', cube: readCube(text, source, parameter), strength: s.lutStrength as number, interpolation: s.interpolation as 'tetrahedral' };
 		}
 		default:
 			return s as unknown as AdjustStep;
 	}
+}
+
+/**
+ * Parses a .cube once, here, so its errors name where the file came from (the binary property
+ * and the parameter) rather than the engine's step index.
+ * @throws {EngineError} invalidInput "The .cube in binary property "lut" (parameter "Steps[0] LUT Binary Field") is empty"
+ */
+function readCube(text: string | Buffer, source: string, parameter: string): CubeLut {
+	if (text.length === 0) {
+		throw new EngineError('invalidInput', `The .cube in ${source} is empty`, { parameter, description: 'A .cube LUT is plain text: a LUT_3D_SIZE or LUT_1D_SIZE line, then rows of three numbers.' });
+	}
+	let problem: unknown;
+	try {
+		return parseCube(text, { maxBytes: MAX_CUBE_BYTES });
+	} catch (error) {
+		problem = error;
+	}
+	const cause = isEngineError(problem) ? problem : undefined;
+	const reason = cause?.message ?? (problem instanceof Error ? problem.message : String(problem));
+	throw new EngineError('invalidInput', `The .cube in ${source} is not a valid LUT: ${reason}`, { parameter, description: cause?.description, cause: problem });
 }
 
 async function stepsFor(fn: IExecuteFunctions, itemIndex: number): Promise<AdjustStep[]> {
@@ -197,15 +221,17 @@ async function stepsFor(fn: IExecuteFunctions, itemIndex: number): Promise<Adjus
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	return await runItems(this, { concurrency: Number(options.concurrency ?? 2) }, async (i) => {
+	return await runItems(this, { concurrency: concurrencyOrDefault(options) }, async (i) => {
 		const itemOptions = this.getNodeParameter('options', i, {}) as IDataObject;
-		const maxPixels = Number(itemOptions.maxInputMegapixels ?? 100) * 1_000_000;
-		const property = this.getNodeParameter('binaryPropertyName', i) as string;
+		concurrencyOf(itemOptions);
+		const maxPixels = maxPixelsOf(itemOptions);
+		const output = toOutputOptions(itemOptions);
+		const property = String(this.getNodeParameter('binaryPropertyName', i)).trim();
 		const steps = await stepsFor(this, i);
 		const input = await readImage(this, i, property, { maxPixels });
-		const result = await runAdjust(input.data, steps, toOutputOptions(itemOptions), {
+		const result = await runAdjust(input.data, steps, output, {
 			maxPixels,
-			label: `image in binary property "${property}"`,
+			label: `image in binary property "${property}" (parameter "Input Binary Field")`,
 		});
 		const item = this.getInputData()[i];
 		const outputField = String(itemOptions.outputBinaryField ?? 'data');

@@ -7,7 +7,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { learnApprovedEdit, replayLearnedEdit, type LearnedEdit } from '../../../engine/strategies/deterministic-adjust';
 import { readImage, writeBinary, writeImage } from '../../shared/binary';
 import { runItems } from '../../shared/run-items';
-import { toOutputOptions } from './output.description';
+import { integerInRange, numberInRange, numeric } from '../../../engine/core/validate';
+import { concurrencyOf, concurrencyOrDefault, maxPixelsOf, toOutputOptions } from './output.description';
 
 const show = { operation: ['replicate'] };
 
@@ -111,22 +112,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	/** Learns from item `i`'s pair, with item `i`'s parameters. */
 	const learnFrom = async (i: number): Promise<LearnedEdit> => {
-		const learning = this.getNodeParameter('learning', i, {}) as IDataObject;
-		const maxPixels = Number((this.getNodeParameter('options', i, {}) as IDataObject).maxInputMegapixels ?? 100) * 1_000_000;
+		const learning = learningOptions(this.getNodeParameter('learning', i, {}) as IDataObject);
+		const maxPixels = maxPixelsOf(this.getNodeParameter('options', i, {}) as IDataObject);
 		const original = await readImage(this, i, this.getNodeParameter('originalProperty', i) as string, { maxPixels, parameterName: 'Original Binary Field' });
 		const approved = await readImage(this, i, this.getNodeParameter('approvedProperty', i) as string, { maxPixels, parameterName: 'Approved Binary Field' });
-		return await learnApprovedEdit(original.data, approved.data, {
-			size: learning.size === undefined ? undefined : Number(learning.size),
-			smoothness: learning.smoothness === undefined ? undefined : Number(learning.smoothness),
-			maxPixels,
-		});
+		return await learnApprovedEdit(original.data, approved.data, { size: learning.size, smoothness: learning.smoothness, maxPixels });
 	};
 	// A pair on the first item is learned once per execution, not once per item.
 	let fromFirstItem: Promise<LearnedEdit> | undefined;
 
-	return await runItems(this, { concurrency: Number(options.concurrency ?? 2) }, async (i) => {
+	return await runItems(this, { concurrency: concurrencyOrDefault(options) }, async (i) => {
 		const itemOptions = this.getNodeParameter('options', i, {}) as IDataObject;
+		concurrencyOf(itemOptions);
+		const output = toOutputOptions(itemOptions);
+		const maxPixels = maxPixelsOf(itemOptions);
 		const learning = this.getNodeParameter('learning', i, {}) as IDataObject;
+		const { strength } = learningOptions(learning);
 		const fromItem = this.getNodeParameter('pairSource', i) === 'item' ? i : 0;
 		const learned = fromItem === 0 ? await (fromFirstItem ??= learnFrom(0)) : await learnFrom(i);
 		const item = this.getInputData()[i];
@@ -137,13 +138,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const replicable = learned.report.verdict === 'replicable';
 		if (this.getNodeParameter('apply', i) as boolean) {
 			if (replicable || learning.applyWhenContentChanged === true) {
-				const maxPixels = Number(itemOptions.maxInputMegapixels ?? 100) * 1_000_000;
-				const property = this.getNodeParameter('binaryPropertyName', i) as string;
+				const property = String(this.getNodeParameter('binaryPropertyName', i)).trim();
 				const input = await readImage(this, i, property, { maxPixels });
-				const result = await replayLearnedEdit(input.data, learned.lut, toOutputOptions(itemOptions), {
+				const result = await replayLearnedEdit(input.data, learned.lut, output, {
 					maxPixels,
-					strength: learning.strength === undefined ? 1 : Number(learning.strength),
-					label: `image in binary property "${property}"`,
+					strength,
+					label: `image in binary property "${property}" (parameter "Input Binary Field")`,
 				});
 				binary[String(itemOptions.outputBinaryField ?? 'data')] = await writeImage(this, result.data, result.info.mimeType, input.fileName, '-replicated');
 				json.applied = true;
@@ -155,4 +155,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		return [{ json, binary, pairedItem: { item: i } }];
 	});
+}
+
+/**
+ * The Learning Options of an item, checked with the names the user sees.
+ * @throws {EngineError} invalidInput "Expected an integer between 2 and 65 for LUT Size but received 1000000000"
+ */
+function learningOptions(learning: IDataObject): { size?: number; smoothness?: number; strength: number } {
+	return {
+		size: learning.size === undefined ? undefined : integerInRange('LUT Size', numeric(learning.size), 2, 65),
+		smoothness: learning.smoothness === undefined ? undefined : numberInRange('Smoothness', numeric(learning.smoothness), 0.01, 100),
+		strength: learning.strength === undefined ? 1 : numberInRange('Mix', numeric(learning.strength), 0, 1),
+	};
 }

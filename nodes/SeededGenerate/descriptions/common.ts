@@ -7,6 +7,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { invalidParameterError } from '../../../engine/core/validate';
 import { MAX_SEED, resolveSeed, type SeededBackend, type SeedMode } from '../../../engine/strategies/seeded-generate';
 import { callOptions, sortByName } from '../../shared/descriptions';
+import { executionOptions } from '../../shared/edit-context';
+import { maxDownloadBytes } from '../transport';
 
 const show = (...backends: SeededBackend[]) => ({ show: { backend: backends } });
 /** displayOptions for an entry of the Options collection (it refers to the root parameter). */
@@ -190,9 +192,16 @@ export function readSeed(fn: IExecuteFunctions, itemIndex: number): { mode: Seed
 	return { mode, seed: resolveSeed(mode, value, itemIndex) };
 }
 
-/** The item's Options collection. */
+/**
+ * The item's Options collection, with its execution-wide entries checked, so a bad value is
+ * this item's error.
+ * @throws {EngineError} invalidInput naming the option
+ */
 export function readOptions(fn: IExecuteFunctions, itemIndex: number): IDataObject {
-	return fn.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = fn.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	executionOptions(options);
+	maxDownloadBytes(options);
+	return options;
 }
 
 /**

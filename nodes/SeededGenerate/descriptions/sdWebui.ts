@@ -10,11 +10,11 @@ const show = { show: { backend: ['sdWebui'] } };
 
 export const sdWebuiProperties: INodeProperties[] = [
 	{
-		displayName: 'Input Image (Img2img)',
+		displayName: 'Start Image Binary Field',
 		name: 'sdInputBinaryField',
 		type: 'string',
 		default: '',
-		placeholder: 'data',
+		placeholder: 'e.g. data',
 		description: 'Binary property with the image to start from (img2img). Empty = txt2img.',
 		displayOptions: show,
 	},
@@ -89,7 +89,7 @@ export const sdWebuiOptions: INodeProperties[] = [
 /** The WebUI request of one item. */
 export async function sdWebuiRequest(fn: IExecuteFunctions, itemIndex: number, options: IDataObject, maxPixels: number): Promise<BackendRequest> {
 	const fields = splitList(fn.getNodeParameter('sdInputBinaryField', itemIndex, ''));
-	const { images, fileName } = await readInputImages(fn, itemIndex, fields.slice(0, 1), 'Input Image (Img2img)', maxPixels);
+	const { images, fileName } = await readInputImages(fn, itemIndex, fields.slice(0, 1), 'Start Image Binary Field', maxPixels);
 	return {
 		fileName,
 		request: {
