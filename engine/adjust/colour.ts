@@ -88,6 +88,15 @@ export function hueMatrix(degrees: number): number[] {
  * @param pre - tables to apply first (fused into this pass), or null
  */
 export function applyHue(data: Uint8Array, channels: 3 | 4, degrees: number, pre: ChannelLuts | null): void {
+	huePass(channels, degrees, pre)(data);
+}
+
+/**
+ * {@link applyHue} with its tables built once, for many buffers or strips of one.
+ *
+ * @example const rotate = huePass(3, 20, null); rotate(strip1); rotate(strip2);
+ */
+export function huePass(channels: 3 | 4, degrees: number, pre: ChannelLuts | null): (data: Uint8Array) => void {
 	const m = hueMatrix(degrees);
 	// Nine 256-entry product tables, the pending tables folded in: out_r = t0[r] + t1[g] + t2[b].
 	// The 0.5 of the rounding is folded into the first table of each row.
@@ -101,6 +110,22 @@ export function applyHue(data: Uint8Array, channels: 3 | 4, degrees: number, pre
 		}
 	}
 	const [t00, t01, t02, t10, t11, t12, t20, t21, t22] = tables;
+	return (data) => rotateWith(data, channels, t00, t01, t02, t10, t11, t12, t20, t21, t22);
+}
+
+function rotateWith(
+	data: Uint8Array,
+	channels: number,
+	t00: Float64Array,
+	t01: Float64Array,
+	t02: Float64Array,
+	t10: Float64Array,
+	t11: Float64Array,
+	t12: Float64Array,
+	t20: Float64Array,
+	t21: Float64Array,
+	t22: Float64Array,
+): void {
 	const n = data.length;
 	for (let i = 0; i < n; i += channels) {
 		const r = data[i];

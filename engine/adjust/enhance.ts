@@ -161,7 +161,20 @@ export function saturationTable(factor: number): Uint8Array {
  * @param pre - tables to apply first (fused into this pass), or null
  */
 export function applySaturation(data: Uint8Array, channels: 3 | 4, factor: number, pre: ChannelLuts | null): void {
+	saturationPass(channels, factor, pre)(data);
+}
+
+/**
+ * {@link applySaturation} with its table built once, for many buffers or strips of one.
+ *
+ * @example const saturate = saturationPass(3, 1.3, null); saturate(strip1); saturate(strip2);
+ */
+export function saturationPass(channels: 3 | 4, factor: number, pre: ChannelLuts | null): (data: Uint8Array) => void {
 	const table = saturationTable(factor);
+	return (data) => saturateWith(data, channels, table, pre);
+}
+
+function saturateWith(data: Uint8Array, channels: 3 | 4, table: Uint8Array, pre: ChannelLuts | null): void {
 	const pr = pre ? pre.r : IDENTITY;
 	const pg = pre ? pre.g : IDENTITY;
 	const pb = pre ? pre.b : IDENTITY;

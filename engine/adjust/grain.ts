@@ -90,16 +90,48 @@ export function grainAmplitudes(strength: number): Float64Array {
 	return t;
 }
 
+/** Grain over a range of rows: `(y0, y1)` adds the grain of rows y0..y1-1 in place. */
+export type GrainRows = (y0: number, y1: number) => void;
+
 /**
- * Adds seeded grain in place to the pixels after the pending tables `pre`. Alpha is left as it is.
+ * Prepares seeded grain for an image; the returned function adds it, in place, to any range of
+ * rows, after the pending tables `pre`. Ranges can be run in any order and split anywhere: the
+ * generator is counter-based (mulberry32's state after k draws is seed + k x increment), so
+ * each row's noise is the same whether the image is done in one call or strip by strip.
+ * Alpha is left as it is.
  *
- * @example applyGrain(raw, 6000, 4000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null);
+ * @example grainRows(raw, 6000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null)(0, 4000);
  * @param data - interleaved RGB or RGBA pixels, modified in place
  * @param width - pixels per row
- * @param height - rows
  * @param channels - 3 or 4
  * @param p - strength, size, seed, monochrome (validated by the caller)
  * @param pre - tables to apply first (fused into this pass), or null
+ */
+export function grainRows(
+	data: Uint8Array,
+	width: number,
+	channels: 3 | 4,
+	p: GrainParameters,
+	pre: ChannelLuts | null,
+): GrainRows {
+	const amp = grainAmplitudes(p.strength);
+	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
+	const seed = p.seed | 0;
+	if (p.size === 1) {
+		return (y0, y1) => {
+			const first = y0 * width;
+			const count = (y1 - y0) * width;
+			if (p.monochrome) fineMono(data, first, count, channels, amp, luts, seed);
+			else fineColour(data, first, count, channels, amp, luts, seed);
+		};
+	}
+	return coarseGrain(data, width, channels, amp, p, luts);
+}
+
+/**
+ * Adds seeded grain in place to the whole image; see {@link grainRows}.
+ *
+ * @example applyGrain(raw, 6000, 4000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null);
  */
 export function applyGrain(
 	data: Uint8Array,
@@ -109,13 +141,7 @@ export function applyGrain(
 	p: GrainParameters,
 	pre: ChannelLuts | null,
 ): void {
-	const amp = grainAmplitudes(p.strength);
-	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
-	if (p.size === 1) {
-		addFineGrain(data, width * height, channels, amp, p, luts);
-	} else {
-		addCoarseGrain(data, width, height, channels, amp, p, luts);
-	}
+	grainRows(data, width, channels, p, pre)(0, height);
 }
 
 /** mulberry32's output for a state (the state advances by {@link MULBERRY_INCREMENT} per draw). */
@@ -127,48 +153,29 @@ function mulberryOutput(state: number): number {
 
 const MULBERRY_INCREMENT = 0x6d2b79f5;
 
-/** Size 1: integer deltas from a (luma, quantile) table; see the mono and colour loops. */
-function addFineGrain(
-	data: Uint8Array,
-	pixels: number,
-	channels: number,
-	amp: Float64Array,
-	p: GrainParameters,
-	luts: ChannelLuts,
-): void {
-	// delta[(L << 10) | k] = round(amplitude(L) * z_k) + CLAMP_OFFSET, |round(...)| <= 66
-	const delta = new Int16Array(256 * QUANTILE_COUNT);
-	for (let l = 0; l < 256; l++) {
-		for (let k = 0; k < QUANTILE_COUNT; k++) {
-			delta[(l << QUANTILE_BITS) | k] = floor(amp[l] * QUANTILES[k] + 0.5) + CLAMP_OFFSET;
-		}
-	}
-	if (p.monochrome) {
-		fineMono(data, pixels, channels, delta, luts.r, luts.g, luts.b, p.seed | 0);
-	} else {
-		fineColour(data, pixels, channels, delta, luts.r, luts.g, luts.b, p.seed | 0);
-	}
+/** The generator's state for draw `k` (0-based): seed + (k + 1) x increment, mod 2^32. */
+function stateOfDraw(seed: number, k: number): number {
+	return (seed + imul(k + 1, MULBERRY_INCREMENT)) | 0;
 }
 
-/** Monochrome: one draw gives three consecutive pixels their noise (bits 0-9, 10-19, 20-29). */
-function fineMono(
-	data: Uint8Array,
-	pixels: number,
-	channels: number,
-	delta: Int16Array,
-	pr: Uint8Array,
-	pg: Uint8Array,
-	pb: Uint8Array,
-	seed: number,
-): void {
+/**
+ * Size 1, monochrome: one draw gives the noise of three consecutive pixels (bits 0-9, 10-19,
+ * 20-29); each channel becomes clamp(v + round(amplitude(L) * z)), rounding half up.
+ * `first` is the index of the range's first pixel in the image (it fixes the draws).
+ */
+function fineMono(data: Uint8Array, first: number, count: number, channels: number, amp: Float64Array, luts: ChannelLuts, seed: number): void {
+	const { r: pr, g: pg, b: pb } = luts;
 	const clamp = CLAMP;
-	let state = seed;
-	let u = 0;
-	let left = 0;
-	for (let px = 0, i = 0; px < pixels; px++, i += channels) {
+	const q = QUANTILES;
+	let draw = floor(first / 3);
+	const skip = first - draw * 3;
+	let u = mulberryOutput(stateOfDraw(seed, draw)) >>> (10 * skip);
+	let left = 3 - skip;
+	const end = (first + count) * channels;
+	for (let i = first * channels; i < end; i += channels) {
 		if (left === 0) {
-			state = (state + MULBERRY_INCREMENT) | 0;
-			u = mulberryOutput(state);
+			draw++;
+			u = mulberryOutput(stateOfDraw(seed, draw));
 			left = 3;
 		}
 		const k = u & 1023;
@@ -177,88 +184,71 @@ function fineMono(
 		const r = pr[data[i]];
 		const g = pg[data[i + 1]];
 		const b = pb[data[i + 2]];
-		const d = delta[(((r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16) << QUANTILE_BITS) | k];
+		const d = floor(amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16] * q[k] + 0.5) + CLAMP_OFFSET;
 		data[i] = clamp[r + d];
 		data[i + 1] = clamp[g + d];
 		data[i + 2] = clamp[b + d];
 	}
 }
 
-/** Colour: one draw per pixel, R from bits 0-9, G from 10-19, B from 20-29. */
-function fineColour(
-	data: Uint8Array,
-	pixels: number,
-	channels: number,
-	delta: Int16Array,
-	pr: Uint8Array,
-	pg: Uint8Array,
-	pb: Uint8Array,
-	seed: number,
-): void {
+/** Size 1, colour: one draw per pixel, bits 0-9 / 10-19 / 20-29 for R / G / B. */
+function fineColour(data: Uint8Array, first: number, count: number, channels: number, amp: Float64Array, luts: ChannelLuts, seed: number): void {
+	const { r: pr, g: pg, b: pb } = luts;
 	const clamp = CLAMP;
-	let state = seed;
-	for (let px = 0, i = 0; px < pixels; px++, i += channels) {
+	const q = QUANTILES;
+	let state = stateOfDraw(seed, first - 1);
+	const end = (first + count) * channels;
+	for (let i = first * channels; i < end; i += channels) {
 		state = (state + MULBERRY_INCREMENT) | 0;
 		const u = mulberryOutput(state);
 		const r = pr[data[i]];
 		const g = pg[data[i + 1]];
 		const b = pb[data[i + 2]];
-		const row = ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16) << QUANTILE_BITS;
-		data[i] = clamp[r + delta[row | (u & 1023)]];
-		data[i + 1] = clamp[g + delta[row | ((u >>> 10) & 1023)]];
-		data[i + 2] = clamp[b + delta[row | ((u >>> 20) & 1023)]];
+		const a = amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16];
+		data[i] = clamp[r + floor(a * q[u & 1023] + 0.5) + CLAMP_OFFSET];
+		data[i + 1] = clamp[g + floor(a * q[(u >>> 10) & 1023] + 0.5) + CLAMP_OFFSET];
+		data[i + 2] = clamp[b + floor(a * q[(u >>> 20) & 1023] + 0.5) + CLAMP_OFFSET];
 	}
 }
 
-/** Draws grid rows, one draw per grid point: 1 value (bits 0-9) or 3 (bits 0-9, 10-19, 20-29). */
-class GridRows {
-	private state: number;
-	private readonly length: number;
-	private readonly planes: number;
-
-	constructor(seed: number, points: number, planes: number) {
-		this.state = seed | 0;
-		this.length = points * planes;
-		this.planes = planes;
-	}
-
-	next(): Float64Array {
-		const row = new Float64Array(this.length);
-		let state = this.state;
-		for (let k = 0; k < this.length; k += this.planes) {
-			state = (state + MULBERRY_INCREMENT) | 0;
-			const u = mulberryOutput(state);
-			row[k] = QUANTILES[u & 1023];
-			if (this.planes === 3) {
-				row[k + 1] = QUANTILES[(u >>> 10) & 1023];
-				row[k + 2] = QUANTILES[(u >>> 20) & 1023];
-			}
+/**
+ * One row of grid noise: `points` grid points, `planes` values each (1 monochrome, 3 colour),
+ * drawn left to right; row r starts at draw r x points.
+ */
+function gridRow(seed: number, row: number, points: number, planes: number): Float64Array {
+	const out = new Float64Array(points * planes);
+	let state = stateOfDraw(seed, row * points - 1);
+	for (let k = 0; k < out.length; k += planes) {
+		state = (state + MULBERRY_INCREMENT) | 0;
+		const u = mulberryOutput(state);
+		out[k] = QUANTILES[u & 1023];
+		if (planes === 3) {
+			out[k + 1] = QUANTILES[(u >>> 10) & 1023];
+			out[k + 2] = QUANTILES[(u >>> 20) & 1023];
 		}
-		this.state = state;
-		return row;
 	}
+	return out;
 }
 
-/** round(v + delta) half up, clamped to 0..255. */
+/** Rounds half up and clamps to 0..255. */
 function addLevel(v: number, delta: number): number {
 	const x = v + delta + 0.5;
 	return x < 1 ? 0 : x >= 255 ? 255 : x | 0;
 }
 
-/** Size > 1: bilinear enlargement of a coarse grid, normalised to unit variance. */
-function addCoarseGrain(
+/** Size > 1: bilinear enlargement of the grid noise, normalised to unit variance. */
+function coarseGrain(
 	data: Uint8Array,
 	width: number,
-	height: number,
 	channels: number,
 	amp: Float64Array,
 	p: GrainParameters,
 	luts: ChannelLuts,
-): void {
+): GrainRows {
 	const s = p.size;
+	const seed = p.seed | 0;
 	const planes = p.monochrome ? 1 : 3;
 	const gridWidth = Math.floor((width - 1) / s) + 2;
-	const rows = new GridRows(p.seed, gridWidth, planes);
 	const { r: pr, g: pg, b: pb } = luts;
 	// Per column: left grid index (times planes) and the two weights, pre-scaled by the column's
 	// normaliser 1 / sqrt(w0^2 + w1^2).
@@ -272,45 +262,48 @@ function addCoarseGrain(
 		colW0[x] = (1 - f) * norm;
 		colW1[x] = f * norm;
 	}
-	let gridRow = 0;
-	let top = rows.next();
-	let bottom = rows.next();
-	for (let y = 0; y < height; y++) {
-		const gy = Math.floor(y / s);
-		while (gridRow < gy) {
-			top = bottom;
-			bottom = rows.next();
-			gridRow++;
-		}
-		const f = (y % s) / s;
-		const norm = 1 / Math.sqrt((1 - f) * (1 - f) + f * f);
-		const w0 = (1 - f) * norm;
-		const w1 = f * norm;
-		let i = y * width * channels;
-		for (let x = 0; x < width; x++, i += channels) {
-			const r = pr[data[i]];
-			const g = pg[data[i + 1]];
-			const b = pb[data[i + 2]];
-			const a = amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16];
-			const k = colIndex[x];
-			const c0 = colW0[x];
-			const c1 = colW1[x];
-			if (planes === 1) {
-				const n = w0 * (c0 * top[k] + c1 * top[k + 1]) + w1 * (c0 * bottom[k] + c1 * bottom[k + 1]);
-				const d = a * n;
-				data[i] = addLevel(r, d);
-				data[i + 1] = addLevel(g, d);
-				data[i + 2] = addLevel(b, d);
-			} else {
-				const nr = w0 * (c0 * top[k] + c1 * top[k + 3]) + w1 * (c0 * bottom[k] + c1 * bottom[k + 3]);
-				const ng = w0 * (c0 * top[k + 1] + c1 * top[k + 4]) + w1 * (c0 * bottom[k + 1] + c1 * bottom[k + 4]);
-				const nb = w0 * (c0 * top[k + 2] + c1 * top[k + 5]) + w1 * (c0 * bottom[k + 2] + c1 * bottom[k + 5]);
-				data[i] = addLevel(r, a * nr);
-				data[i + 1] = addLevel(g, a * ng);
-				data[i + 2] = addLevel(b, a * nb);
+	// The two grid rows around the last rows done, kept between consecutive ranges.
+	let gridTop = -1;
+	let top: Float64Array = new Float64Array(0);
+	let bottom: Float64Array = new Float64Array(0);
+	return (y0, y1) => {
+		for (let y = y0; y < y1; y++) {
+			const gy = Math.floor(y / s);
+			if (gy !== gridTop) {
+				top = gy === gridTop + 1 && bottom.length ? bottom : gridRow(seed, gy, gridWidth, planes);
+				bottom = gridRow(seed, gy + 1, gridWidth, planes);
+				gridTop = gy;
+			}
+			const f = (y % s) / s;
+			const norm = 1 / Math.sqrt((1 - f) * (1 - f) + f * f);
+			const w0 = (1 - f) * norm;
+			const w1 = f * norm;
+			let i = y * width * channels;
+			for (let x = 0; x < width; x++, i += channels) {
+				const r = pr[data[i]];
+				const g = pg[data[i + 1]];
+				const b = pb[data[i + 2]];
+				const a = amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16];
+				const k = colIndex[x];
+				const c0 = colW0[x];
+				const c1 = colW1[x];
+				if (planes === 1) {
+					const n = w0 * (c0 * top[k] + c1 * top[k + 1]) + w1 * (c0 * bottom[k] + c1 * bottom[k + 1]);
+					const d = a * n;
+					data[i] = addLevel(r, d);
+					data[i + 1] = addLevel(g, d);
+					data[i + 2] = addLevel(b, d);
+				} else {
+					const nr = w0 * (c0 * top[k] + c1 * top[k + 3]) + w1 * (c0 * bottom[k] + c1 * bottom[k + 3]);
+					const ng = w0 * (c0 * top[k + 1] + c1 * top[k + 4]) + w1 * (c0 * bottom[k + 1] + c1 * bottom[k + 4]);
+					const nb = w0 * (c0 * top[k + 2] + c1 * top[k + 5]) + w1 * (c0 * bottom[k + 2] + c1 * bottom[k + 5]);
+					data[i] = addLevel(r, a * nr);
+					data[i + 1] = addLevel(g, a * ng);
+					data[i + 2] = addLevel(b, a * nb);
+				}
 			}
 		}
-	}
+	};
 }
 
 const QUANTILES: Float64Array = buildQuantiles();

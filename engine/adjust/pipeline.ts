@@ -10,16 +10,16 @@
  * one pass over the pixels.
  */
 import { invalidParameterError, is } from '../core/validate';
-import { applyCubeStep } from './cube';
-import { applyHue, gainLuts, temperatureGains, tintGains } from './colour';
-import { applySaturation, brightnessTable, contrastTable, pilContrastMean } from './enhance';
-import { applyGrain } from './grain';
+import { cubeRows } from './cube';
+import { gainLuts, huePass, temperatureGains, tintGains } from './colour';
+import { brightnessTable, contrastTable, pilContrastMean, saturationPass } from './enhance';
+import { grainRows } from './grain';
 import { channelLuts, curvesTable, levelsTable } from './levels';
 import { applyChannelLuts, composeLuts, isIdentityLuts, uniformLuts, type ChannelLuts } from './point-lut';
 import { exposureTable, gammaTable } from './tone';
 import type { AdjustStep } from './types';
 import { validateSteps } from './validate-steps';
-import { applyVignette } from './vignette';
+import { vignetteRows } from './vignette';
 import { parseCube } from '../lut/cube-parse';
 
 /**
@@ -63,10 +63,25 @@ function checkRaw(raw: unknown, width: number, height: number, channels: number)
 	}
 }
 
+/** A pixel pass over a range of rows (y0 inclusive, y1 exclusive), in place. */
+type RowPass = (y0: number, y1: number) => void;
+
 /**
- * Runs already validated steps, modifying `data` in place where it can. Returns the buffer that
- * holds the result: `data` itself, or a new buffer after a lut step. Yields to the event loop
- * between passes so that other work (other images' decoding and encoding) is not held up.
+ * Bytes per strip when consecutive passes run strip by strip: small enough that a strip stays in
+ * the CPU cache from one pass to the next, so a chain of passes reads and writes memory once.
+ */
+const STRIP_BYTES = 96 * 1024;
+/** Strips run between two yields to the event loop (about 6 MB of pixels). */
+const STRIPS_PER_YIELD = 64;
+
+/**
+ * Runs already validated steps, modifying `data` in place. Returns `data`. Consecutive pixel
+ * passes (saturation, hue, grain, vignette, lut) run together strip by strip, each pass on a
+ * strip before the next: every pass works pixel by pixel (or row by row with the row's
+ * coordinates), so this gives the same bytes as running them one after the other over the whole
+ * image. Contrast after a pixel pass needs the mean of the whole image as that pass left it, so
+ * it ends the group. Yields to the event loop every few strips so that other work (other images'
+ * decoding and encoding) is not held up.
  *
  * @example const out = await runSteps(decoded, 6000, 4000, 3, validateSteps(steps));
  * @param data - the pixels, modified
@@ -74,7 +89,7 @@ function checkRaw(raw: unknown, width: number, height: number, channels: number)
  * @param height - rows
  * @param channels - 3 or 4
  * @param steps - steps returned by {@link validateSteps}
- * @returns the buffer holding the result
+ * @returns `data`, holding the result
  */
 export async function runSteps(
 	data: Buffer,
@@ -93,10 +108,12 @@ export async function runSteps(
 		pending = null;
 		return p && !isIdentityLuts(p) ? p : null;
 	};
-	let passes = 0;
-	const pass = async (run: (pre: ChannelLuts | null) => void): Promise<void> => {
-		if (passes++ > 0) await yieldToEventLoop();
-		run(take());
+	const rowBytes = width * channels;
+	const rows = (y0: number, y1: number): Buffer => data.subarray(y0 * rowBytes, y1 * rowBytes);
+	const group: RowPass[] = [];
+	const flush = async (): Promise<void> => {
+		if (group.length > 0) await runInStrips(group, height, Math.max(1, Math.floor(STRIP_BYTES / rowBytes)));
+		group.length = 0;
 	};
 
 	for (const step of steps) {
@@ -105,6 +122,7 @@ export async function runSteps(
 				fuse(uniformLuts(brightnessTable(step.factor)));
 				break;
 			case 'contrast': {
+				await flush();
 				const mean = pilContrastMean(data, channels, pending);
 				fuse(uniformLuts(contrastTable(step.factor, mean)));
 				break;
@@ -138,63 +156,62 @@ export async function runSteps(
 			case 'curves':
 				fuse(channelLuts(curvesTable(step.points), step.channel ?? 'master'));
 				break;
-			case 'saturation':
-				await pass((pre) => applySaturation(data, channels, step.factor, pre));
+			case 'saturation': {
+				const saturate = saturationPass(channels, step.factor, take());
+				group.push((y0, y1) => saturate(rows(y0, y1)));
 				break;
-			case 'hue':
-				await pass((pre) => applyHue(data, channels, step.degrees, pre));
+			}
+			case 'hue': {
+				const rotate = huePass(channels, step.degrees, take());
+				group.push((y0, y1) => rotate(rows(y0, y1)));
 				break;
+			}
 			case 'grain':
-				await pass((pre) =>
-					applyGrain(
+				group.push(
+					grainRows(
 						data,
 						width,
-						height,
 						channels,
-						{
-							strength: step.strength,
-							size: step.size ?? 1,
-							seed: step.seed ?? 0,
-							monochrome: step.monochrome ?? true,
-						},
-						pre,
+						{ strength: step.strength, size: step.size ?? 1, seed: step.seed ?? 0, monochrome: step.monochrome ?? true },
+						take(),
 					),
 				);
 				break;
 			case 'vignette':
-				await pass((pre) =>
-					applyVignette(
-						data,
-						width,
-						height,
-						channels,
-						{ strength: step.strength, radius: step.radius ?? 1, softness: step.softness ?? 0.5 },
-						pre,
-					),
+				group.push(
+					vignetteRows(data, width, height, channels, { strength: step.strength, radius: step.radius ?? 1, softness: step.softness ?? 0.5 }, take()),
 				);
 				break;
 			case 'lut':
-				await pass((pre) => {
-					data = applyCubeStep(
-						data,
+				group.push(
+					cubeRows(
+						rows,
 						channels,
 						{
 							lut: typeof step.cube === 'string' || Buffer.isBuffer(step.cube) ? parseCube(step.cube) : step.cube,
 							strength: step.strength ?? 1,
 							interpolation: step.interpolation ?? 'tetrahedral',
 						},
-						pre,
-					);
-				});
+						take(),
+					),
+				);
 				break;
 		}
 	}
 	const rest = take();
-	if (rest) {
-		if (passes > 0) await yieldToEventLoop();
-		applyChannelLuts(data, channels, rest);
-	}
+	if (rest) group.push((y0, y1) => applyChannelLuts(rows(y0, y1), channels, rest));
+	await flush();
 	return data;
+}
+
+/** Runs the passes strip by strip, top to bottom, yielding every {@link STRIPS_PER_YIELD} strips. */
+async function runInStrips(passes: readonly RowPass[], height: number, stripRows: number): Promise<void> {
+	let strips = 0;
+	for (let y0 = 0; y0 < height; y0 += stripRows) {
+		const y1 = Math.min(height, y0 + stripRows);
+		for (const pass of passes) pass(y0, y1);
+		if (++strips % STRIPS_PER_YIELD === 0 && y1 < height) await yieldToEventLoop();
+	}
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -52,9 +52,10 @@ function falloff(d: number, e0: number, e1: number): number {
 const FALLOFF_STEPS = 2048;
 
 /**
- * Applies the vignette in place to the pixels after the pending tables `pre`. Alpha is left as it is.
+ * Prepares the vignette for an image; the returned function applies it, in place, to any range
+ * of rows, after the pending tables `pre`. Alpha is left as it is.
  *
- * @example applyVignette(raw, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null);
+ * @example vignetteRows(raw, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null)(0, 4000);
  * @param data - interleaved RGB or RGBA pixels, modified in place
  * @param width - pixels per row
  * @param height - rows
@@ -62,14 +63,14 @@ const FALLOFF_STEPS = 2048;
  * @param p - strength, radius, softness (validated by the caller)
  * @param pre - tables to apply first (fused into this pass), or null
  */
-export function applyVignette(
+export function vignetteRows(
 	data: Uint8Array,
 	width: number,
 	height: number,
 	channels: 3 | 4,
 	p: VignetteParameters,
 	pre: ChannelLuts | null,
-): void {
+): (y0: number, y1: number) => void {
 	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
 	// Per falloff step q and level v: the output level. Row q = 0 is the pending tables alone.
 	const tr = gainTables(luts.r, p.strength);
@@ -91,33 +92,60 @@ export function applyVignette(
 	const offsets = new Int32Array(width);
 	const mid = Math.ceil(width / 2);
 	const rowBytes = width * channels;
-	// Rows y and height-1-y, and columns x and width-1-x, are at the same distance (u^2 and v^2
-	// are exactly equal), so the falloff is computed for a quarter of the frame.
-	for (let y = 0; y < Math.ceil(height / 2); y++) {
-		const v = (y + 0.5 - halfH) / halfH;
-		const v2 = v * v;
-		// Falloff of each pixel of the row, as a table row offset (q * 256).
-		for (let x = 0; x < mid; x++) {
-			const d2 = u2[x] + v2;
-			let t: number;
-			if (hard) {
-				t = d2 < e0sq ? 0 : 1;
-			} else if (d2 <= e0sq) {
-				t = 0;
-			} else if (d2 >= e1sq) {
-				t = 1;
-			} else {
-				const s = (sqrt(d2) - e0) * invSpan;
-				t = s * s * (3 - 2 * s);
+	return (y0, y1) => {
+		for (let y = y0; y < y1; y++) {
+			const v = (y + 0.5 - halfH) / halfH;
+			const v2 = v * v;
+			// Falloff of each pixel of the row, as a table row offset (q * 256); columns x and
+			// width-1-x are at the same distance (u^2 is exactly equal), so half a row is computed.
+			// u^2 falls from the left edge to the middle, so the row is: full falloff (t = 1) up to
+			// `band`, the soft band up to `inner`, no falloff (t = 0) from there: the two flat parts
+			// are filled, only the band is computed.
+			const band = firstAt(mid, (x) => (hard ? u2[x] + v2 < e0sq : u2[x] + v2 < e1sq));
+			const inner = hard ? band : firstAt(mid, (x) => u2[x] + v2 <= e0sq);
+			offsets.fill(FULL_OFFSET, 0, band);
+			offsets.fill(FULL_OFFSET, width - band, width);
+			for (let x = band; x < inner; x++) {
+				const s = (sqrt(u2[x] + v2) - e0) * invSpan;
+				const o = (((s * s * (3 - 2 * s)) * FALLOFF_STEPS + 0.5) | 0) << 8;
+				offsets[x] = o;
+				offsets[width - 1 - x] = o;
 			}
-			const o = ((t * FALLOFF_STEPS + 0.5) | 0) << 8;
-			offsets[x] = o;
-			offsets[width - 1 - x] = o;
+			offsets.fill(0, inner, width - inner);
+			applyRow(data, y * rowBytes, width, channels, offsets, tr, tg, tb);
 		}
-		applyRow(data, y * rowBytes, width, channels, offsets, tr, tg, tb);
-		const mirror = height - 1 - y;
-		if (mirror !== y) applyRow(data, mirror * rowBytes, width, channels, offsets, tr, tg, tb);
+	};
+}
+
+/**
+ * Applies the vignette in place to the whole image; see {@link vignetteRows}.
+ *
+ * @example applyVignette(raw, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null);
+ */
+export function applyVignette(
+	data: Uint8Array,
+	width: number,
+	height: number,
+	channels: 3 | 4,
+	p: VignetteParameters,
+	pre: ChannelLuts | null,
+): void {
+	vignetteRows(data, width, height, channels, p, pre)(0, height);
+}
+
+/** Table row offset of t = 1 (full falloff). */
+const FULL_OFFSET = FALLOFF_STEPS << 8;
+
+/** The first x in 0..end-1 where `test` holds (it holds from there on), or end. */
+function firstAt(end: number, test: (x: number) => boolean): number {
+	let lo = 0;
+	let hi = end;
+	while (lo < hi) {
+		const m = (lo + hi) >>> 1;
+		if (test(m)) hi = m;
+		else lo = m + 1;
 	}
+	return lo;
 }
 
 function applyRow(

@@ -57,26 +57,38 @@ export function applyLut(raw: Buffer, channels: 3 | 4, lut: CubeLut, options: Ap
 		throw invalidParameterError('raw', `a whole number of ${channels}-byte pixels`, `${raw.length} bytes`);
 	}
 	if (!is.plainObject(options)) throw invalidParameterError('options', 'an object', options);
-	checkCubeLut(lut, 'lut');
-	const interpolation = oneOf('interpolation', options.interpolation ?? 'tetrahedral', LUT_INTERPOLATIONS);
-	const strength = numberInRange('strength', options.strength ?? 1, 0, 1);
-
 	const output = options.output;
 	if (output !== undefined && (!Buffer.isBuffer(output) || output.length !== raw.length)) {
 		throw invalidParameterError('output', `a Buffer of ${raw.length} bytes`, output);
 	}
 	const out = output ?? Buffer.allocUnsafe(raw.length);
-	if (!lut.lut3d) {
-		applyLevelTables(raw, out, channels, shaperLevels(lut.lut1d as Lut1D, strength));
-		return out;
-	}
-	const tables = cellTables(lut.lut3d, lut.lut1d);
-	if (interpolation === 'tetrahedral') {
-		applyTetrahedral(raw, out, channels, lut.lut3d, tables, strength);
-	} else {
-		applyTrilinear(raw, out, channels, lut.lut3d, tables, strength);
-	}
+	prepareLut(lut, options)(raw, out, channels);
 	return out;
+}
+
+/** A LUT ready to apply: `(raw, out, channels)` maps every pixel of raw into out (may be raw itself). */
+export type PreparedLut = (raw: Uint8Array, out: Uint8Array, channels: 3 | 4) => void;
+
+/**
+ * Checks a LUT and its options once and builds its lookup tables, for applying it to many
+ * buffers or parts of one (e.g. strip by strip, in place). Same result as {@link applyLut}.
+ *
+ * @example const apply = prepareLut(parseCube(text), { strength: 0.5 }); apply(strip, strip, 3);
+ * @throws {EngineError} kind 'invalidInput' for a malformed LUT or bad options
+ */
+export function prepareLut(lut: CubeLut, options: Pick<ApplyLutOptions, 'interpolation' | 'strength'> = {}): PreparedLut {
+	checkCubeLut(lut, 'lut');
+	const interpolation = oneOf('interpolation', options.interpolation ?? 'tetrahedral', LUT_INTERPOLATIONS);
+	const strength = numberInRange('strength', options.strength ?? 1, 0, 1);
+	if (!lut.lut3d) {
+		const levels = shaperLevels(lut.lut1d as Lut1D, strength);
+		return (raw, out, channels) => applyLevelTables(raw, out, channels, levels);
+	}
+	const lut3d = lut.lut3d;
+	const tables = cellTables(lut3d, lut.lut1d);
+	return interpolation === 'tetrahedral'
+		? (raw, out, channels) => applyTetrahedral(raw, out, channels, lut3d, tables, strength)
+		: (raw, out, channels) => applyTrilinear(raw, out, channels, lut3d, tables, strength);
 }
 
 /**
