@@ -78,23 +78,14 @@ export function hueMatrix(degrees: number): number[] {
 }
 
 /**
- * Hue rotation in place on the pixels after the pending tables `pre`: each channel is
- * `round(row . [r, g, b])`, clamped to 0..255. Alpha is left as it is.
+ * Hue rotation, its tables built once: the returned function rotates, in place, the pixels of
+ * any buffer or strip after the pending tables `pre`. Each channel is `round(row . [r, g, b])`,
+ * clamped to 0..255. Alpha is left as it is.
  *
- * @example applyHue(raw, 3, 30, null);
- * @param data - interleaved RGB or RGBA pixels, modified in place
+ * @example const rotate = huePass(3, 30, null); rotate(strip1); rotate(strip2);
  * @param channels - 3 or 4
  * @param degrees - rotation angle
  * @param pre - tables to apply first (fused into this pass), or null
- */
-export function applyHue(data: Uint8Array, channels: 3 | 4, degrees: number, pre: ChannelLuts | null): void {
-	huePass(channels, degrees, pre)(data);
-}
-
-/**
- * {@link applyHue} with its tables built once, for many buffers or strips of one.
- *
- * @example const rotate = huePass(3, 20, null); rotate(strip1); rotate(strip2);
  */
 export function huePass(channels: 3 | 4, degrees: number, pre: ChannelLuts | null): (data: Uint8Array) => void {
 	const m = hueMatrix(degrees);

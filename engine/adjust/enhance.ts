@@ -151,23 +151,14 @@ export function saturationTable(factor: number): Uint8Array {
 }
 
 /**
- * Saturation in place, identical to `ImageEnhance.Color(image).enhance(factor)` applied to the
- * pixels after the pending tables `pre`. Alpha is left as it is.
+ * Saturation identical to `ImageEnhance.Color(image).enhance(factor)`, its table built once:
+ * the returned function changes, in place, the pixels of any buffer or strip after the pending
+ * tables `pre`. Alpha is left as it is.
  *
- * @example applySaturation(raw, 3, 1.3, null);
- * @param data - interleaved RGB or RGBA pixels, modified in place
+ * @example const saturate = saturationPass(3, 1.3, null); saturate(strip1); saturate(strip2);
  * @param channels - 3 or 4
  * @param factor - 0 is greyscale, 1 unchanged
  * @param pre - tables to apply first (fused into this pass), or null
- */
-export function applySaturation(data: Uint8Array, channels: 3 | 4, factor: number, pre: ChannelLuts | null): void {
-	saturationPass(channels, factor, pre)(data);
-}
-
-/**
- * {@link applySaturation} with its table built once, for many buffers or strips of one.
- *
- * @example const saturate = saturationPass(3, 1.3, null); saturate(strip1); saturate(strip2);
  */
 export function saturationPass(channels: 3 | 4, factor: number, pre: ChannelLuts | null): (data: Uint8Array) => void {
 	const table = saturationTable(factor);

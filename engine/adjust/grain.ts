@@ -128,22 +128,6 @@ export function grainRows(
 	return coarseGrain(data, width, channels, amp, p, luts);
 }
 
-/**
- * Adds seeded grain in place to the whole image; see {@link grainRows}.
- *
- * @example applyGrain(raw, 6000, 4000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null);
- */
-export function applyGrain(
-	data: Uint8Array,
-	width: number,
-	height: number,
-	channels: 3 | 4,
-	p: GrainParameters,
-	pre: ChannelLuts | null,
-): void {
-	grainRows(data, width, channels, p, pre)(0, height);
-}
-
 /** mulberry32's output for a state (the state advances by {@link MULBERRY_INCREMENT} per draw). */
 function mulberryOutput(state: number): number {
 	let t = imul(state ^ (state >>> 15), state | 1);

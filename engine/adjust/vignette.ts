@@ -117,22 +117,6 @@ export function vignetteRows(
 	};
 }
 
-/**
- * Applies the vignette in place to the whole image; see {@link vignetteRows}.
- *
- * @example applyVignette(raw, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null);
- */
-export function applyVignette(
-	data: Uint8Array,
-	width: number,
-	height: number,
-	channels: 3 | 4,
-	p: VignetteParameters,
-	pre: ChannelLuts | null,
-): void {
-	vignetteRows(data, width, height, channels, p, pre)(0, height);
-}
-
 /** Table row offset of t = 1 (full falloff). */
 const FULL_OFFSET = FALLOFF_STEPS << 8;
 

@@ -49,6 +49,16 @@ export async function thumbnail(image: Buffer, side = THUMBNAIL_SIDE, size?: { w
 	return { data, width: info.width, height: info.height };
 }
 
+/** An RGB thumbnail at exactly width x height (stretched; sizes differ by rounding or aspect only). */
+export async function resampled(thumb: Thumbnail, width: number, height: number): Promise<Thumbnail> {
+	if (thumb.width === width && thumb.height === height) return thumb;
+	const data = await sharp(thumb.data, { raw: { width: thumb.width, height: thumb.height, channels: 3 } })
+		.resize({ width, height, fit: 'fill', kernel: sharp.kernel.lanczos3 })
+		.raw()
+		.toBuffer();
+	return { data, width, height };
+}
+
 /** Statistics of an RGB thumbnail. */
 export function statsOf(thumb: Thumbnail): ImageStats {
 	const { data } = thumb;

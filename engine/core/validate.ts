@@ -25,7 +25,7 @@ export function describeValue(value: unknown): string {
 		// escaped, so an echoed value cannot break the message's line or carry terminal codes.
 		const points = [...value];
 		const cut = points.length > 60 ? `${points.slice(0, 57).join('')}...` : value;
-		return JSON.stringify(cut);
+		return JSON.stringify(cut).replace(/[\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 	}
 	if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
 		return String(value);

@@ -22,7 +22,7 @@
  * threshold means about the same on every image.
  */
 import sharp from 'sharp';
-import { statsOf, THUMBNAIL_SIDE, type ImageStats, type Thumbnail } from '../analysis/stats';
+import { resampled, statsOf, THUMBNAIL_SIDE, type ImageStats, type Thumbnail } from '../analysis/stats';
 import { openImage } from '../image/input';
 import { invalidParameterError, is, numberInRange, oneOf } from '../core/validate';
 import {
@@ -272,16 +272,6 @@ function subtractFloor(change: ToneChange, floor: ToneChange): ToneChange {
 
 function round3(value: number): number {
 	return Math.round(value * 1000) / 1000;
-}
-
-/** An RGB thumbnail at exactly width x height (stretched; sizes differ by rounding or aspect only). */
-async function resampled(thumb: Thumbnail, width: number, height: number): Promise<Thumbnail> {
-	if (thumb.width === width && thumb.height === height) return thumb;
-	const data = await sharp(thumb.data, { raw: { width: thumb.width, height: thumb.height, channels: 3 } })
-		.resize({ width, height, fit: 'fill', kernel: sharp.kernel.lanczos3 })
-		.raw()
-		.toBuffer();
-	return { data, width, height };
 }
 
 function round(value: number): number {

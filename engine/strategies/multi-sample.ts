@@ -13,7 +13,7 @@
  */
 import type { Effect } from '../analysis/effect';
 import { effectBetween } from '../analysis/effect';
-import { statsOf, thumbnail, type ImageStats, type Thumbnail } from '../analysis/stats';
+import { resampled, statsOf, thumbnail, type ImageStats, type Thumbnail } from '../analysis/stats';
 import { EngineError, isEngineError, type ErrorKind } from '../core/errors';
 import { integerInRange, invalidParameterError, is, numberInRange, oneOf } from '../core/validate';
 import { costOf, estimateCallCost, type PriceTable } from '../cost/prices';
@@ -656,12 +656,24 @@ async function correctToTarget(
 	before: ImageStats,
 ): Promise<void> {
 	if (!o.image || !o.score || !o.call) return;
+	// Each image is decoded once: its own thumbnail gives the reported brightness and, resampled
+	// to the source's thumbnail size, the transform fit; the result's reading is reused below.
+	const readings = new Map<Buffer, { thumb: Thumbnail; stats: ImageStats }>();
+	const read = async (data: Buffer): Promise<{ thumb: Thumbnail; stats: ImageStats }> => {
+		let reading = readings.get(data);
+		if (!reading) {
+			const thumb = await thumbnail(data);
+			reading = { thumb, stats: statsOf(thumb) };
+			readings.set(data, reading);
+		}
+		return reading;
+	};
 	const meter = async (data: Buffer): Promise<ToneChange> => {
-		const sized = await thumbnail(data, undefined, { width: source.width, height: source.height });
+		const { thumb, stats } = await read(data);
+		const sized = await resampled(thumb, source.width, source.height);
 		// Brightness exactly as the item reports it (effect: mean luma of the image's own
 		// thumbnail), so the delivered images' reported effect is what lands on the target.
-		const own = statsOf(await thumbnail(data));
-		return { ...measureToneChange(source, sized, { before }), brightness: effectBetween(before, own).brightnessPercent };
+		return { ...measureToneChange(source, sized, { before }), brightness: effectBetween(before, stats).brightnessPercent };
 	};
 	const measured = await meter(o.image.data);
 	const { image, plan, after } = await matchTarget(o.image, measured, target, options, meter);
@@ -669,8 +681,7 @@ async function correctToTarget(
 		o.targetMatch = { corrections: [], before: measured, after: null };
 		return;
 	}
-	const thumb = await thumbnail(image.data);
-	const stats = statsOf(thumb);
+	const { thumb, stats } = await read(image.data);
 	const rescored = await scorer.score(thumb, stats, { width: image.width, height: image.height });
 	o.image = image;
 	o.call = {

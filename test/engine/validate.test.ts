@@ -3,9 +3,9 @@ import { describeValue, invalidParameterError } from '../../engine/core/validate
 
 describe('describeValue', () => {
 	it('escapes line breaks and control characters, so an echoed value stays on one line', () => {
-		const message = invalidParameterError('Instruction', 'text', 'dark\r\ner\u001b[31m').message;
-		expect(message).toBe('Expected text for Instruction but received "dark\\r\\ner\\u001b[31m"');
-		for (const raw of ['\r', '\n', '\u001b']) expect(message.includes(raw)).toBe(false);
+		const message = invalidParameterError('Instruction', 'text', 'dark\r\ner\u001b[31m\u2028\u007f').message;
+		expect(message).toBe('Expected text for Instruction but received "dark\\r\\ner\\u001b[31m\\u2028\\u007f"');
+		for (const raw of ['\r', '\n', '\u001b', '\u2028', '\u007f']) expect(message.includes(raw)).toBe(false);
 	});
 
 	it('cuts long text at 57 code points, never inside an emoji', () => {

@@ -199,8 +199,8 @@ function timed<T>(fn: () => T): ReturnType<typeof valueOrEngineError<T>> {
 		refusals++;
 		expect(outcome.error.kind).toBe('invalidInput');
 		expect(typeof outcome.error.parameter).toBe('string');
-		// The planner repeats the instruction as typed when it asks for nothing (via describeValue).
-		expectClearMessage(outcome.error, { echoMayHoldControls: true });
+		// The planner repeats the instruction when it asks for nothing, escaped (describeValue).
+		expectClearMessage(outcome.error);
 	}
 	return outcome;
 }
