@@ -23,6 +23,7 @@
  * with fused multiply-add contraction (possible on arm64) could round a few values differently;
  * the tests compare against the PIL installed on the machine they run on.
  */
+import { putLuts, type StripPass, type Workspace } from './kernels';
 import type { ChannelLuts } from './point-lut';
 
 // Math functions held in module constants: loops run as fast inside jest's vm sandbox, where
@@ -84,7 +85,7 @@ export function brightnessTable(factor: number): Uint8Array {
 
 /**
  * The contrast table around a given integer mean, identical to `ImageEnhance.Contrast` when
- * `mean` is {@link pilContrastMean} of the image.
+ * `mean` is {@link pilMean} of the image's lumas.
  *
  * @example contrastTable(1.3, 118)[200]; // 224
  * @param factor - 0 is flat grey, 1 unchanged
@@ -98,41 +99,35 @@ export function contrastTable(factor: number, mean: number): Uint8Array {
 }
 
 /**
- * The mean PIL's `ImageEnhance.Contrast` pivots on: `int(mean(convert('L')) + 0.5)` over all
- * pixels, computed on the pixels as they are after the pending tables `pre` (if any), without
- * modifying `data`.
+ * Tables for summing PIL luma after the pending tables `pre` (if any): the luma of a pixel is
+ * `(r[R] + g[G] + b[B]) >>> 16`, with the weights and the rounding folded in. The contrast mean
+ * pass (pipeline.ts) sums it over the image.
  *
- * @example pilContrastMean(raw, 3, null); // e.g. 118
- * @param data - interleaved RGB or RGBA pixels
- * @param channels - 3 or 4
- * @param pre - tables not yet applied to `data`, or null
- * @returns the integer mean luma
+ * @example const { r, g, b } = lumaWeightTables(null); (r[255] + g[0] + b[0]) >>> 16; // 76
+ * @param pre - tables not yet applied to the pixels, or null
  */
-export function pilContrastMean(data: Uint8Array, channels: 3 | 4, pre: ChannelLuts | null): number {
-	const lr = new Int32Array(256);
-	const lg = new Int32Array(256);
-	const lb = new Int32Array(256);
+export function lumaWeightTables(pre: ChannelLuts | null): { r: Int32Array; g: Int32Array; b: Int32Array } {
+	const r = new Int32Array(256);
+	const g = new Int32Array(256);
+	const b = new Int32Array(256);
 	for (let v = 0; v < 256; v++) {
-		lr[v] = (pre ? pre.r[v] : v) * LUMA_R;
-		lg[v] = (pre ? pre.g[v] : v) * LUMA_G;
-		lb[v] = (pre ? pre.b[v] : v) * LUMA_B + 0x8000;
+		r[v] = (pre ? pre.r[v] : v) * LUMA_R;
+		g[v] = (pre ? pre.g[v] : v) * LUMA_G;
+		b[v] = (pre ? pre.b[v] : v) * LUMA_B + 0x8000;
 	}
-	const n = data.length;
-	const pixels = n / channels;
-	if (pixels === 0) return 0;
-	let sum = 0;
-	// Partial sums stay below 2^31 (8192 pixels * 255), the total is exact in a double.
-	const chunk = 8192 * channels;
-	for (let start = 0; start < n; start += chunk) {
-		const end = Math.min(n, start + chunk);
-		let part = 0;
-		for (let i = start; i < end; i += channels) {
-			part += (lr[data[i]] + lg[data[i + 1]] + lb[data[i + 2]]) >>> 16;
-		}
-		sum += part;
-	}
-	// Python: int(sum / count + 0.5); the division of two exact integers rounds the same way.
-	return Math.trunc(sum / pixels + 0.5);
+	return { r, g, b };
+}
+
+/**
+ * The integer mean PIL's `ImageEnhance.Contrast` pivots on, from the sum of the PIL lumas of all
+ * pixels: Python's `int(sum / count + 0.5)` (the division of two exact integers rounds the same way).
+ *
+ * @example pilMean(300, 4); // 75
+ * @param sum - sum of the lumas (exact: below 2^53)
+ * @param pixels - pixel count
+ */
+export function pilMean(sum: number, pixels: number): number {
+	return pixels === 0 ? 0 : Math.trunc(sum / pixels + 0.5);
 }
 
 /**
@@ -151,34 +146,18 @@ export function saturationTable(factor: number): Uint8Array {
 }
 
 /**
- * Saturation identical to `ImageEnhance.Color(image).enhance(factor)`, its table built once:
- * the returned function changes, in place, the pixels of any buffer or strip after the pending
- * tables `pre`. Alpha is left as it is.
+ * Saturation identical to `ImageEnhance.Color(image).enhance(factor)`: a pass that changes a
+ * strip in place after the pending tables `pre`, with the table built once (kernels.c saturate).
+ * Alpha is left as it is.
  *
- * @example const saturate = saturationPass(3, 1.3, null); saturate(strip1); saturate(strip2);
+ * @example group.push(saturationPass(ws, 3, 1.3, null));
+ * @param ws - the run's workspace
  * @param channels - 3 or 4
  * @param factor - 0 is greyscale, 1 unchanged
  * @param pre - tables to apply first (fused into this pass), or null
  */
-export function saturationPass(channels: 3 | 4, factor: number, pre: ChannelLuts | null): (data: Uint8Array) => void {
-	const table = saturationTable(factor);
-	return (data) => saturateWith(data, channels, table, pre);
+export function saturationPass(ws: Workspace, channels: 3 | 4, factor: number, pre: ChannelLuts | null): StripPass {
+	const table = ws.put(saturationTable(factor));
+	const [r, g, b] = putLuts(ws, pre);
+	return (at, pixels) => ws.k.saturate(at, pixels, channels, r, g, b, table);
 }
-
-function saturateWith(data: Uint8Array, channels: 3 | 4, table: Uint8Array, pre: ChannelLuts | null): void {
-	const pr = pre ? pre.r : IDENTITY;
-	const pg = pre ? pre.g : IDENTITY;
-	const pb = pre ? pre.b : IDENTITY;
-	const n = data.length;
-	for (let i = 0; i < n; i += channels) {
-		const r = pr[data[i]];
-		const g = pg[data[i + 1]];
-		const b = pb[data[i + 2]];
-		const l = ((r * LUMA_R + g * LUMA_G + b * LUMA_B + 0x8000) >>> 16) << 8;
-		data[i] = table[l | r];
-		data[i + 1] = table[l | g];
-		data[i + 2] = table[l | b];
-	}
-}
-
-const IDENTITY: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);

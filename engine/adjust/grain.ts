@@ -18,6 +18,7 @@
  *   weights' root sum of squares so the grain has the same standard deviation at every pixel;
  *   each channel becomes `round(v + amplitude(L) * n)`, clamped.
  */
+import { putLuts, type StripPass, type Workspace } from './kernels';
 import type { ChannelLuts } from './point-lut';
 
 /** Resolved grain parameters. */
@@ -32,7 +33,7 @@ export interface GrainParameters {
 }
 
 // Math functions held in module constants (fast global-free lookups, also in jest's vm sandbox).
-const { imul, floor } = Math;
+const { imul } = Math;
 
 /** Standard deviation in levels at strength 100 and mid-grey. */
 const SIGMA_AT_FULL_STRENGTH = 20;
@@ -90,42 +91,48 @@ export function grainAmplitudes(strength: number): Float64Array {
 	return t;
 }
 
-/** Grain over a range of rows: `(y0, y1)` adds the grain of rows y0..y1-1 in place. */
-export type GrainRows = (y0: number, y1: number) => void;
-
 /**
- * Prepares seeded grain for an image; the returned function adds it, in place, to any range of
- * rows, after the pending tables `pre`. Ranges can be run in any order and split anywhere: the
+ * Prepares seeded grain for an image: the returned pass adds it, in place, to a strip of rows,
+ * after the pending tables `pre`. Strips can be run in any order and split anywhere: the
  * generator is counter-based (mulberry32's state after k draws is seed + k x increment), so
- * each row's noise is the same whether the image is done in one call or strip by strip.
- * Alpha is left as it is.
+ * each row's noise is the same whether the image is done in one piece or strip by strip.
+ * Size 1 runs in WebAssembly (kernels.c): monochrome takes one draw for three consecutive pixels
+ * (bits 0-9, 10-19, 20-29), colour one draw per pixel (the same bits for R, G, B); each channel
+ * becomes clamp(v + round(amplitude(L) * z)), rounding half up, z the normal quantile of the
+ * 10 bits. Larger sizes run in JavaScript, on a view of the strip. Alpha is left as it is.
  *
- * @example grainRows(raw, 6000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null)(0, 4000);
- * @param data - interleaved RGB or RGBA pixels, modified in place
+ * @example group.push(grainPass(ws, 6000, 3, { strength: 30, size: 2, seed: 7, monochrome: true }, null));
+ * @param ws - the run's workspace
  * @param width - pixels per row
  * @param channels - 3 or 4
  * @param p - strength, size, seed, monochrome (validated by the caller)
  * @param pre - tables to apply first (fused into this pass), or null
  */
-export function grainRows(
-	data: Uint8Array,
-	width: number,
-	channels: 3 | 4,
-	p: GrainParameters,
-	pre: ChannelLuts | null,
-): GrainRows {
-	const amp = grainAmplitudes(p.strength);
+export function grainPass(ws: Workspace, width: number, channels: 3 | 4, p: GrainParameters, pre: ChannelLuts | null): StripPass {
+	const amplitudes = grainAmplitudes(p.strength);
 	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
+	// The generator works on 32-bit integers; `| 0` keeps the seed's bits (as Math.imul would).
 	const seed = p.seed | 0;
 	if (p.size === 1) {
-		return (y0, y1) => {
-			const first = y0 * width;
-			const count = (y1 - y0) * width;
-			if (p.monochrome) fineMono(data, first, count, channels, amp, luts, seed);
-			else fineColour(data, first, count, channels, amp, luts, seed);
-		};
+		const deltas = ws.put(grainDeltas(amplitudes));
+		const [r, g, b] = putLuts(ws, pre);
+		const kernel = p.monochrome ? ws.k.grain_mono : ws.k.grain_colour;
+		return (at, pixels, y0) => kernel(at, y0 * width, pixels, channels, seed, deltas, r, g, b);
 	}
-	return coarseGrain(data, width, channels, amp, p, luts);
+	const rows = coarseGrain(width, channels, amplitudes, p, luts);
+	return (at, pixels, y0, y1) => rows(ws.bytes().subarray(at, at + pixels * channels), y0, y1);
+}
+
+/**
+ * The rounded noise, in levels, for every luma L and 10-bit draw z: entry `(L << 10) | z` is
+ * `floor(amplitude(L) * quantile(z) + 0.5)` (at most 63 in size: amplitude <= 20, |quantile| < 3.2).
+ */
+function grainDeltas(amplitudes: Float64Array): Int8Array {
+	const t = new Int8Array(256 * QUANTILE_COUNT);
+	for (let l = 0; l < 256; l++) {
+		for (let z = 0; z < QUANTILE_COUNT; z++) t[(l << QUANTILE_BITS) | z] = Math.floor(amplitudes[l] * QUANTILES[z] + 0.5);
+	}
+	return t;
 }
 
 /** mulberry32's output for a state (the state advances by {@link MULBERRY_INCREMENT} per draw). */
@@ -140,59 +147,6 @@ const MULBERRY_INCREMENT = 0x6d2b79f5;
 /** The generator's state for draw `k` (0-based): seed + (k + 1) x increment, mod 2^32. */
 function stateOfDraw(seed: number, k: number): number {
 	return (seed + imul(k + 1, MULBERRY_INCREMENT)) | 0;
-}
-
-/**
- * Size 1, monochrome: one draw gives the noise of three consecutive pixels (bits 0-9, 10-19,
- * 20-29); each channel becomes clamp(v + round(amplitude(L) * z)), rounding half up.
- * `first` is the index of the range's first pixel in the image (it fixes the draws).
- */
-function fineMono(data: Uint8Array, first: number, count: number, channels: number, amp: Float64Array, luts: ChannelLuts, seed: number): void {
-	const { r: pr, g: pg, b: pb } = luts;
-	const clamp = CLAMP;
-	const q = QUANTILES;
-	let draw = floor(first / 3);
-	const skip = first - draw * 3;
-	let u = mulberryOutput(stateOfDraw(seed, draw)) >>> (10 * skip);
-	let left = 3 - skip;
-	const end = (first + count) * channels;
-	for (let i = first * channels; i < end; i += channels) {
-		if (left === 0) {
-			draw++;
-			u = mulberryOutput(stateOfDraw(seed, draw));
-			left = 3;
-		}
-		const k = u & 1023;
-		u >>>= 10;
-		left--;
-		const r = pr[data[i]];
-		const g = pg[data[i + 1]];
-		const b = pb[data[i + 2]];
-		const d = floor(amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16] * q[k] + 0.5) + CLAMP_OFFSET;
-		data[i] = clamp[r + d];
-		data[i + 1] = clamp[g + d];
-		data[i + 2] = clamp[b + d];
-	}
-}
-
-/** Size 1, colour: one draw per pixel, bits 0-9 / 10-19 / 20-29 for R / G / B. */
-function fineColour(data: Uint8Array, first: number, count: number, channels: number, amp: Float64Array, luts: ChannelLuts, seed: number): void {
-	const { r: pr, g: pg, b: pb } = luts;
-	const clamp = CLAMP;
-	const q = QUANTILES;
-	let state = stateOfDraw(seed, first - 1);
-	const end = (first + count) * channels;
-	for (let i = first * channels; i < end; i += channels) {
-		state = (state + MULBERRY_INCREMENT) | 0;
-		const u = mulberryOutput(state);
-		const r = pr[data[i]];
-		const g = pg[data[i + 1]];
-		const b = pb[data[i + 2]];
-		const a = amp[(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16];
-		data[i] = clamp[r + floor(a * q[u & 1023] + 0.5) + CLAMP_OFFSET];
-		data[i + 1] = clamp[g + floor(a * q[(u >>> 10) & 1023] + 0.5) + CLAMP_OFFSET];
-		data[i + 2] = clamp[b + floor(a * q[(u >>> 20) & 1023] + 0.5) + CLAMP_OFFSET];
-	}
 }
 
 /**
@@ -222,13 +176,12 @@ function addLevel(v: number, delta: number): number {
 
 /** Size > 1: bilinear enlargement of the grid noise, normalised to unit variance. */
 function coarseGrain(
-	data: Uint8Array,
 	width: number,
 	channels: number,
 	amp: Float64Array,
 	p: GrainParameters,
 	luts: ChannelLuts,
-): GrainRows {
+): (strip: Uint8Array, y0: number, y1: number) => void {
 	const s = p.size;
 	const seed = p.seed | 0;
 	const planes = p.monochrome ? 1 : 3;
@@ -250,7 +203,7 @@ function coarseGrain(
 	let gridTop = -1;
 	let top: Float64Array = new Float64Array(0);
 	let bottom: Float64Array = new Float64Array(0);
-	return (y0, y1) => {
+	return (data, y0, y1) => {
 		for (let y = y0; y < y1; y++) {
 			const gy = Math.floor(y / s);
 			if (gy !== gridTop) {
@@ -262,7 +215,7 @@ function coarseGrain(
 			const norm = 1 / Math.sqrt((1 - f) * (1 - f) + f * f);
 			const w0 = (1 - f) * norm;
 			const w1 = f * norm;
-			let i = y * width * channels;
+			let i = (y - y0) * width * channels;
 			for (let x = 0; x < width; x++, i += channels) {
 				const r = pr[data[i]];
 				const g = pg[data[i + 1]];
@@ -291,10 +244,5 @@ function coarseGrain(
 }
 
 const QUANTILES: Float64Array = buildQuantiles();
-
-/** Offset of level 0 in {@link CLAMP}. */
-const CLAMP_OFFSET = 128;
-/** CLAMP[v + 128] = v clamped to 0..255, for v in -128..383. */
-const CLAMP: Uint8Array = Uint8Array.from({ length: 512 }, (_, i) => Math.min(255, Math.max(0, i - CLAMP_OFFSET)));
 
 const IDENTITY: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);

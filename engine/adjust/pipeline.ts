@@ -7,19 +7,20 @@
  * turn, and the composed tables are applied while the next pass reads the pixels (or in one pass
  * at the end). Contrast needs the mean luma of the image as it is at that point; it is computed
  * through the pending tables without writing. Saturation, hue, grain, vignette and lut each make
- * one pass over the pixels.
+ * one pass over the pixels; all but hue and lut are WebAssembly loops (kernels.ts).
  */
 import { invalidParameterError, is } from '../core/validate';
-import { cubeRows } from './cube';
+import { cubePass } from './cube';
 import { gainLuts, huePass, temperatureGains, tintGains } from './colour';
-import { brightnessTable, contrastTable, pilContrastMean, saturationPass } from './enhance';
-import { grainRows } from './grain';
+import { brightnessTable, contrastTable, lumaWeightTables, pilMean, saturationPass } from './enhance';
+import { grainPass } from './grain';
+import { putLuts, withWorkspace, type StripPass, type Workspace } from './kernels';
 import { channelLuts, curvesTable, levelsTable } from './levels';
-import { applyChannelLuts, composeLuts, isIdentityLuts, uniformLuts, type ChannelLuts } from './point-lut';
+import { composeLuts, isIdentityLuts, uniformLuts, type ChannelLuts } from './point-lut';
 import { exposureTable, gammaTable } from './tone';
 import type { AdjustStep } from './types';
 import { validateSteps } from './validate-steps';
-import { vignetteRows } from './vignette';
+import { vignettePass } from './vignette';
 import { parseCube } from '../lut/cube-parse';
 
 /**
@@ -63,12 +64,9 @@ function checkRaw(raw: unknown, width: number, height: number, channels: number)
 	}
 }
 
-/** A pixel pass over a range of rows (y0 inclusive, y1 exclusive), in place. */
-type RowPass = (y0: number, y1: number) => void;
-
 /**
- * Bytes per strip when consecutive passes run strip by strip: small enough that a strip stays in
- * the CPU cache from one pass to the next, so a chain of passes reads and writes memory once.
+ * Bytes per strip: small enough that a strip stays in the CPU cache from one pass to the next, so
+ * a chain of passes reads and writes the image once.
  */
 const STRIP_BYTES = 96 * 1024;
 /** Strips run between two yields to the event loop (about 6 MB of pixels). */
@@ -76,13 +74,13 @@ const STRIPS_PER_YIELD = 64;
 
 /**
  * Runs already validated steps, modifying `data` in place. Returns `data`. Consecutive pixel
- * passes (saturation, hue, grain, vignette, lut) run together strip by strip, each pass on a
- * strip before the next: every pass works pixel by pixel (or row by row with the row's
- * coordinates), so this gives the same bytes as running them one after the other over the whole
- * image. Contrast after a pixel pass needs the mean of the whole image as that pass left it, so
- * it ends the group. Yields to the event loop every few strips so that other work (other images'
- * decoding and encoding) is not held up.
- *
+ * passes (saturation, hue, grain, vignette, lut) run together strip by strip: each strip is copied
+ * into a WebAssembly workspace (see kernels.ts), every pass of the group runs on it, and it is
+ * copied back. Every pass works pixel by pixel (or row by row with the row's coordinates), so this
+ * gives the same bytes as running them one after the other over the whole image. Contrast after a
+ * pixel pass needs the mean of the whole image as that pass left it, so it ends the group. Yields
+ * to the event loop every few strips so that other work (other images' decoding and encoding) is
+ * not held up.
  * @example const out = await runSteps(decoded, 6000, 4000, 3, validateSteps(steps));
  * @param data - the pixels, modified
  * @param width - pixels per row
@@ -92,6 +90,17 @@ const STRIPS_PER_YIELD = 64;
  * @returns `data`, holding the result
  */
 export async function runSteps(
+	data: Buffer,
+	width: number,
+	height: number,
+	channels: 3 | 4,
+	steps: readonly AdjustStep[],
+): Promise<Buffer> {
+	return withWorkspace((ws) => runInWorkspace(ws, data, width, height, channels, steps));
+}
+
+async function runInWorkspace(
+	ws: Workspace,
 	data: Buffer,
 	width: number,
 	height: number,
@@ -108,11 +117,15 @@ export async function runSteps(
 		pending = null;
 		return p && !isIdentityLuts(p) ? p : null;
 	};
-	const rowBytes = width * channels;
-	const rows = (y0: number, y1: number): Buffer => data.subarray(y0 * rowBytes, y1 * rowBytes);
-	const group: RowPass[] = [];
+	const strips = new StripRunner(ws, data, width, height, channels);
+	const group: StripPass[] = [];
+	/** A pass written in JavaScript, on a view of the strip; pending tables are applied first. */
+	const viewPass = (pass: (view: Uint8Array) => void, pre: ChannelLuts | null): void => {
+		if (pre) group.push(lutPass(ws, channels, pre));
+		group.push((at, pixels) => pass(ws.bytes().subarray(at, at + pixels * channels)));
+	};
 	const flush = async (): Promise<void> => {
-		if (group.length > 0) await runInStrips(group, height, Math.max(1, Math.floor(STRIP_BYTES / rowBytes)));
+		if (group.length > 0) await strips.run(group, true);
 		group.length = 0;
 	};
 
@@ -123,7 +136,7 @@ export async function runSteps(
 				break;
 			case 'contrast': {
 				await flush();
-				const mean = pilContrastMean(data, channels, pending);
+				const mean = await contrastMean(ws, strips, channels, pending);
 				fuse(uniformLuts(contrastTable(step.factor, mean)));
 				break;
 			}
@@ -156,20 +169,17 @@ export async function runSteps(
 			case 'curves':
 				fuse(channelLuts(curvesTable(step.points), step.channel ?? 'master'));
 				break;
-			case 'saturation': {
-				const saturate = saturationPass(channels, step.factor, take());
-				group.push((y0, y1) => saturate(rows(y0, y1)));
+			case 'saturation':
+				group.push(saturationPass(ws, channels, step.factor, take()));
 				break;
-			}
-			case 'hue': {
-				const rotate = huePass(channels, step.degrees, take());
-				group.push((y0, y1) => rotate(rows(y0, y1)));
+			case 'hue':
+				// The hue tables fold the pending tables in themselves.
+				viewPass(huePass(channels, step.degrees, take()), null);
 				break;
-			}
 			case 'grain':
 				group.push(
-					grainRows(
-						data,
+					grainPass(
+						ws,
 						width,
 						channels,
 						{ strength: step.strength, size: step.size ?? 1, seed: step.seed ?? 0, monochrome: step.monochrome ?? true },
@@ -179,38 +189,87 @@ export async function runSteps(
 				break;
 			case 'vignette':
 				group.push(
-					vignetteRows(data, width, height, channels, { strength: step.strength, radius: step.radius ?? 1, softness: step.softness ?? 0.5 }, take()),
+					vignettePass(ws, width, height, channels, { strength: step.strength, radius: step.radius ?? 1, softness: step.softness ?? 0.5 }, take()),
 				);
 				break;
-			case 'lut':
-				group.push(
-					cubeRows(
-						rows,
-						channels,
-						{
-							lut: typeof step.cube === 'string' || Buffer.isBuffer(step.cube) ? parseCube(step.cube) : step.cube,
-							strength: step.strength ?? 1,
-							interpolation: step.interpolation ?? 'tetrahedral',
-						},
-						take(),
-					),
+			case 'lut': {
+				const pre = take();
+				viewPass(
+					cubePass(channels, {
+						lut: typeof step.cube === 'string' || Buffer.isBuffer(step.cube) ? parseCube(step.cube) : step.cube,
+						strength: step.strength ?? 1,
+						interpolation: step.interpolation ?? 'tetrahedral',
+					}),
+					pre,
 				);
 				break;
+			}
 		}
 	}
 	const rest = take();
-	if (rest) group.push((y0, y1) => applyChannelLuts(rows(y0, y1), channels, rest));
+	if (rest) group.push(lutPass(ws, channels, rest));
 	await flush();
 	return data;
 }
 
-/** Runs the passes strip by strip, top to bottom, yielding every {@link STRIPS_PER_YIELD} strips. */
-async function runInStrips(passes: readonly RowPass[], height: number, stripRows: number): Promise<void> {
-	let strips = 0;
-	for (let y0 = 0; y0 < height; y0 += stripRows) {
-		const y1 = Math.min(height, y0 + stripRows);
-		for (const pass of passes) pass(y0, y1);
-		if (++strips % STRIPS_PER_YIELD === 0 && y1 < height) await yieldToEventLoop();
+/**
+ * The mean PIL's `ImageEnhance.Contrast` pivots on, `int(mean(convert('L')) + 0.5)` over all
+ * pixels, computed on the pixels as they are after the pending tables `pre` (if any), without
+ * modifying the image.
+ */
+async function contrastMean(ws: Workspace, strips: StripRunner, channels: 3 | 4, pre: ChannelLuts | null): Promise<number> {
+	const weights = lumaWeightTables(pre);
+	const lr = ws.put(weights.r);
+	const lg = ws.put(weights.g);
+	const lb = ws.put(weights.b);
+	let sum = 0;
+	await strips.run([(at, pixels) => (sum += ws.k.luma_sum(at, pixels, channels, lr, lg, lb))], false);
+	return pilMean(sum, strips.pixels);
+}
+
+/** A pass applying per-channel tables. */
+function lutPass(ws: Workspace, channels: 3 | 4, luts: ChannelLuts): StripPass {
+	const [r, g, b] = putLuts(ws, luts);
+	return (at, pixels) => ws.k.apply_luts(at, pixels, channels, r, g, b);
+}
+
+/**
+ * Copies the image through the workspace strip by strip (rows whole, about {@link STRIP_BYTES}
+ * each), runs passes on each strip, and (when writing) copies it back.
+ */
+class StripRunner {
+	/** Pixels in the image. */
+	readonly pixels: number;
+	private readonly rowBytes: number;
+	private readonly stripRows: number;
+	private readonly at: number;
+
+	constructor(
+		private readonly ws: Workspace,
+		private readonly data: Buffer,
+		private readonly width: number,
+		private readonly height: number,
+		channels: 3 | 4,
+	) {
+		this.pixels = width * height;
+		this.rowBytes = width * channels;
+		this.stripRows = Math.max(1, Math.floor(STRIP_BYTES / this.rowBytes));
+		this.at = ws.alloc(this.stripRows * this.rowBytes);
+	}
+
+	/** Runs the passes strip by strip, top to bottom, yielding every {@link STRIPS_PER_YIELD} strips. */
+	async run(passes: readonly StripPass[], write: boolean): Promise<void> {
+		const { ws, data, width, rowBytes, height, stripRows, at } = this;
+		let count = 0;
+		for (let y0 = 0; y0 < height; y0 += stripRows) {
+			const y1 = Math.min(height, y0 + stripRows);
+			const start = y0 * rowBytes;
+			const end = y1 * rowBytes;
+			ws.bytes().set(data.subarray(start, end), at);
+			for (const pass of passes) pass(at, (y1 - y0) * width, y0, y1);
+			if (write) data.set(ws.bytes().subarray(at, at + end - start), start);
+			if (++count % STRIPS_PER_YIELD === 0 && y1 < height) await yieldToEventLoop();
+		}
 	}
 }
 

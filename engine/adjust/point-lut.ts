@@ -86,33 +86,3 @@ export function isIdentityLuts(luts: ChannelLuts): boolean {
 	}
 	return true;
 }
-
-/**
- * Applies the tables to interleaved RGB or RGBA pixels in place; alpha is left as it is.
- *
- * @example applyChannelLuts(raw, 3, uniformLuts(brightnessTable(0.85)));
- * @param data - the pixels, modified in place
- * @param channels - 3 or 4
- * @param luts - the tables
- */
-export function applyChannelLuts(data: Uint8Array, channels: 3 | 4, luts: ChannelLuts): void {
-	const { r, g, b } = luts;
-	const n = data.length;
-	if (r === g && g === b) {
-		if (channels === 3) {
-			for (let i = 0; i < n; i++) data[i] = r[data[i]];
-		} else {
-			for (let i = 0; i < n; i += 4) {
-				data[i] = r[data[i]];
-				data[i + 1] = r[data[i + 1]];
-				data[i + 2] = r[data[i + 2]];
-			}
-		}
-		return;
-	}
-	for (let i = 0; i < n; i += channels) {
-		data[i] = r[data[i]];
-		data[i + 1] = g[data[i + 1]];
-		data[i + 2] = b[data[i + 2]];
-	}
-}

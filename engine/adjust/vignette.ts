@@ -13,11 +13,9 @@
  * - Each channel: sRGB decode, times g, clipped at 1, encoded and rounded to the nearest level
  *   (exactly, in float64). Pixels with t = 0 are not changed at all.
  */
+import type { StripPass, Workspace } from './kernels';
 import type { ChannelLuts } from './point-lut';
 import { encodeLevel, encodeTable, encodeThresholds, linearTable } from './transfer';
-
-// Held in a module constant: a fast lookup in the pixel loop, also in jest's vm sandbox.
-const { sqrt } = Math;
 
 /** Resolved vignette parameters. */
 export interface VignetteParameters {
@@ -52,102 +50,45 @@ function falloff(d: number, e0: number, e1: number): number {
 const FALLOFF_STEPS = 2048;
 
 /**
- * Prepares the vignette for an image; the returned function applies it, in place, to any range
- * of rows, after the pending tables `pre`. Alpha is left as it is.
+ * Prepares the vignette for an image: the returned pass applies it, in place, to a strip of rows,
+ * after the pending tables `pre` (kernels.c vignette_rows: per row, the falloff of each column as
+ * a table row, computed only in the soft band, then three lookups per pixel). Alpha is left as it is.
  *
- * @example vignetteRows(raw, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null)(0, 4000);
- * @param data - interleaved RGB or RGBA pixels, modified in place
+ * @example group.push(vignettePass(ws, 6000, 4000, 3, { strength: 40, radius: 1, softness: 0.5 }, null));
+ * @param ws - the run's workspace
  * @param width - pixels per row
  * @param height - rows
  * @param channels - 3 or 4
  * @param p - strength, radius, softness (validated by the caller)
  * @param pre - tables to apply first (fused into this pass), or null
  */
-export function vignetteRows(
-	data: Uint8Array,
+export function vignettePass(
+	ws: Workspace,
 	width: number,
 	height: number,
 	channels: 3 | 4,
 	p: VignetteParameters,
 	pre: ChannelLuts | null,
-): (y0: number, y1: number) => void {
+): StripPass {
 	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
 	// Per falloff step q and level v: the output level. Row q = 0 is the pending tables alone.
-	const tr = gainTables(luts.r, p.strength);
-	const tg = luts.g === luts.r ? tr : gainTables(luts.g, p.strength);
-	const tb = luts.b === luts.r ? tr : luts.b === luts.g ? tg : gainTables(luts.b, p.strength);
+	const tr = ws.put(gainTables(luts.r, p.strength));
+	const tg = luts.g === luts.r ? tr : ws.put(gainTables(luts.g, p.strength));
+	const tb = luts.b === luts.r ? tr : luts.b === luts.g ? tg : ws.put(gainTables(luts.b, p.strength));
+	// Squared horizontal distance from the centre of each column, in half-widths. Columns x and
+	// width-1-x get exactly the same value, so the loop computes half a row and mirrors it.
 	const halfW = width / 2;
-	const halfH = height / 2;
 	const u2 = new Float64Array(width);
 	for (let x = 0; x < width; x++) {
 		const u = (x + 0.5 - halfW) / halfW;
 		u2[x] = u * u;
 	}
+	const u2At = ws.put(u2);
+	const offsets = ws.alloc(width * 4);
 	const e0 = p.radius * (1 - p.softness);
 	const e1 = p.radius * (1 + p.softness);
-	const hard = e0 === e1;
-	const e0sq = e0 * e0;
-	const e1sq = e1 * e1;
-	const invSpan = hard ? 0 : 1 / (e1 - e0);
-	const offsets = new Int32Array(width);
-	const mid = Math.ceil(width / 2);
-	const rowBytes = width * channels;
-	return (y0, y1) => {
-		for (let y = y0; y < y1; y++) {
-			const v = (y + 0.5 - halfH) / halfH;
-			const v2 = v * v;
-			// Falloff of each pixel of the row, as a table row offset (q * 256); columns x and
-			// width-1-x are at the same distance (u^2 is exactly equal), so half a row is computed.
-			// u^2 falls from the left edge to the middle, so the row is: full falloff (t = 1) up to
-			// `band`, the soft band up to `inner`, no falloff (t = 0) from there: the two flat parts
-			// are filled, only the band is computed.
-			const band = firstAt(mid, (x) => (hard ? u2[x] + v2 < e0sq : u2[x] + v2 < e1sq));
-			const inner = hard ? band : firstAt(mid, (x) => u2[x] + v2 <= e0sq);
-			offsets.fill(FULL_OFFSET, 0, band);
-			offsets.fill(FULL_OFFSET, width - band, width);
-			for (let x = band; x < inner; x++) {
-				const s = (sqrt(u2[x] + v2) - e0) * invSpan;
-				const o = (((s * s * (3 - 2 * s)) * FALLOFF_STEPS + 0.5) | 0) << 8;
-				offsets[x] = o;
-				offsets[width - 1 - x] = o;
-			}
-			offsets.fill(0, inner, width - inner);
-			applyRow(data, y * rowBytes, width, channels, offsets, tr, tg, tb);
-		}
-	};
-}
-
-/** Table row offset of t = 1 (full falloff). */
-const FULL_OFFSET = FALLOFF_STEPS << 8;
-
-/** The first x in 0..end-1 where `test` holds (it holds from there on), or end. */
-function firstAt(end: number, test: (x: number) => boolean): number {
-	let lo = 0;
-	let hi = end;
-	while (lo < hi) {
-		const m = (lo + hi) >>> 1;
-		if (test(m)) hi = m;
-		else lo = m + 1;
-	}
-	return lo;
-}
-
-function applyRow(
-	data: Uint8Array,
-	start: number,
-	width: number,
-	channels: number,
-	offsets: Int32Array,
-	tr: Uint8Array,
-	tg: Uint8Array,
-	tb: Uint8Array,
-): void {
-	for (let x = 0, i = start; x < width; x++, i += channels) {
-		const o = offsets[x];
-		data[i] = tr[o | data[i]];
-		data[i + 1] = tg[o | data[i + 1]];
-		data[i + 2] = tb[o | data[i + 2]];
-	}
+	return (at, _pixels, y0, y1) =>
+		ws.k.vignette_rows(at, y0, y1, width, channels, height / 2, e0, e1, u2At, offsets, tr, tg, tb);
 }
 
 /** (FALLOFF_STEPS + 1) x 256 table: level after `pre`, decoded, times the gain of step q, encoded. */
