@@ -1,9 +1,8 @@
-// Copies what tsc does not, next to the compiled code: node/credential icons and codex files, and
-// the WebAssembly pixel loops (engine/adjust/kernels/kernels.wasm, committed; see its build.sh).
+// Copies what tsc does not: node/credential icons and codex files, next to the compiled code.
 const { src, dest } = require('gulp');
 
 function buildStatic() {
-	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}', 'engine/**/*.wasm'], { base: '.', encoding: false }).pipe(
+	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
 		dest('dist'),
 	);
 }

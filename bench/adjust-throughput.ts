@@ -2,6 +2,8 @@
  * Throughput of the Deterministic Adjust engine on 24 MP photos, measured in one run against
  * (a) PIL (bench/pil-brightness.py: open, ImageEnhance.Brightness(0.85), save quality 90),
  * (b) sharp decode + encode alone (JPEG q90, optimiseCoding off: the floor for any sharp pipeline),
+ * (b') sharp decode to a raw buffer, then encode from it, nothing in between: the floor for any
+ *     pipeline that works on the pixels outside libvips (the engine's steps run between the two),
  * (c) the engine with brightness 0.85 (JPEG q90),
  * (d) the engine with a six-step chain (JPEG q90),
  * and checks that (c) produces exactly PIL's pixels before encoding.
@@ -23,11 +25,12 @@
  * entropy of a camera file (about 5 MB at q90), cached in bench/.cache.
  *
  * Fresh memory: every path that hands pixels to JavaScript needs one 72 MB raw buffer per 24 MP
- * image, newly mapped by the allocator (sharp allocates it; it cannot be reused). The benchmark
- * prints what touching 72 MB of fresh memory costs on the machine: on the 2-core Firecracker VM
- * this was written on it is ~250 ms (vs ~20 ms on typical hardware), which dominates the raw
- * path and PIL alike. Running Node and Python with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc
- * >= 2.35: transparent huge pages for large allocations) removes most of it; try both:
+ * image, newly mapped by the allocator (sharp allocates it; it cannot be reused), and libvips
+ * cannot stream through it: (b') shows what that costs before any step runs. The benchmark also
+ * prints what touching 72 MB of fresh memory costs on the machine: 60-70 ms on one 2-core VM of
+ * this project's CI kind, ~250 ms on another (vs ~20 ms on typical hardware); it weighs on the
+ * raw path and PIL alike. Running Node and Python with GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+ * (glibc >= 2.35: transparent huge pages for large allocations) removes most of it; try both:
  *
  *   GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node_modules/.bin/node bench/.cache/adjust-build/bench/adjust-throughput.js
  */
@@ -146,10 +149,17 @@ async function main(): Promise<void> {
 	// Rounds are interleaved (every measurement once per round, best of the rounds kept), so that a
 	// change in the machine's load affects all of them alike.
 	const decodeEncode = (input: Buffer): Promise<Buffer> => sharp(input).jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
+	const rawRoundTrip = async (input: Buffer): Promise<Buffer> => {
+		const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true });
+		return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+			.jpeg({ quality: 90, optimiseCoding: false })
+			.toBuffer();
+	};
 	const measurements: Record<string, () => Promise<number>> = {
 		pilSerial: async () => runPil(files, pilOut, 1).total,
 		pilParallel: async () => runPil(files, pilOut, cpus().length).total,
 		floor: () => pool(inputs, concurrency, decodeEncode),
+		rawTrip: () => pool(inputs, concurrency, rawRoundTrip),
 		brightness: () => pool(inputs, concurrency, (input) => adjustImage(input, BRIGHTNESS, JPEG_OUT)),
 		six: () => pool(inputs, concurrency, (input) => adjustImage(input, SIX_STEPS, JPEG_OUT)),
 		// Single-image latency: two images, one at a time.
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
 			results[name] = Math.min(results[name] ?? Infinity, await measure());
 		}
 	}
-	const { pilSerial, pilParallel, floor, brightness, six, floorOne, brightnessOne, sixOne } = results;
+	const { pilSerial, pilParallel, floor, rawTrip, brightness, six, floorOne, brightnessOne, sixOne } = results;
 
 	const perImage = (seconds: number, n = count): string => `${((seconds / n) * 1000).toFixed(0).padStart(5)} ms/image`;
 	const rate = (seconds: number, n = count): string => `${(n / seconds).toFixed(2).padStart(5)} images/s`;
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
 		['(a) PIL brightness 0.85, 1 process', pilSerial],
 		[`(a') PIL brightness 0.85, ${cpus().length} processes`, pilParallel],
 		['(b) sharp decode + encode alone', floor, floorOne],
+		["(b') sharp decode to raw + encode from raw", rawTrip],
 		['(c) engine: brightness 0.85', brightness, brightnessOne],
 		['(d) engine: six steps', six, sixOne],
 	];
@@ -183,6 +194,8 @@ async function main(): Promise<void> {
 	console.log(`  engine brightness vs PIL (${cpus().length} processes):     ${(pilParallel / brightness).toFixed(2)}x faster`);
 	console.log(`  six steps vs sharp decode+encode floor:    ${(six / floor).toFixed(2)}x the floor's time (target <= 2)`);
 	console.log(`  brightness vs sharp decode+encode floor:   ${(brightness / floor).toFixed(2)}x`);
+	console.log(`  raw round trip (b') vs the floor:          ${(rawTrip / floor).toFixed(2)}x (no steps yet)`);
+	console.log(`  six steps vs the raw round trip (b'):      ${(six / rawTrip).toFixed(2)}x`);
 	console.log(`  latency: six steps ${(sixOne / floorOne).toFixed(2)}x the floor, brightness ${(brightnessOne / floorOne).toFixed(2)}x`);
 
 	// Exactness: PIL's pre-encode pixels of image 0 against the engine's.
@@ -208,7 +221,7 @@ async function main(): Promise<void> {
 	console.log(`  adjustImage (c), written as PNG, vs PIL's enhanced:     ${exactEngine} differing pixels`);
 	writeFileSync(
 		join(CACHE, 'last-result.json'),
-		JSON.stringify({ pilSerial, pilParallel, floor, brightness, six, floorOne, brightnessOne, sixOne, count, concurrency, decodeDiff, exactPil, exactEngine }, null, 2),
+		JSON.stringify({ pilSerial, pilParallel, floor, rawTrip, brightness, six, floorOne, brightnessOne, sixOne, count, concurrency, decodeDiff, exactPil, exactEngine }, null, 2),
 	);
 	if (exactPil !== 0 || (decodeDiff === 0 && exactEngine !== 0)) process.exitCode = 1;
 }

@@ -18,7 +18,7 @@
  *   weights' root sum of squares so the grain has the same standard deviation at every pixel;
  *   each channel becomes `round(v + amplitude(L) * n)`, clamped.
  */
-import { putLuts, type StripPass, type Workspace } from './kernels';
+import { lutPass, type StripPass, type Workspace } from './kernels';
 import type { ChannelLuts } from './point-lut';
 
 /** Resolved grain parameters. */
@@ -110,16 +110,21 @@ export function grainAmplitudes(strength: number): Float64Array {
  */
 export function grainPass(ws: Workspace, width: number, channels: 3 | 4, p: GrainParameters, pre: ChannelLuts | null): StripPass {
 	const amplitudes = grainAmplitudes(p.strength);
-	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
 	// The generator works on 32-bit integers; `| 0` keeps the seed's bits (as Math.imul would).
 	const seed = p.seed | 0;
 	if (p.size === 1) {
+		// The loop has no tables of its own: pending tables run as a pass just before it.
 		const deltas = ws.put(grainDeltas(amplitudes));
-		const [r, g, b] = putLuts(ws, pre);
 		const kernel = p.monochrome ? ws.k.grain_mono : ws.k.grain_colour;
-		return (at, pixels, y0) => kernel(at, y0 * width, pixels, channels, seed, deltas, r, g, b);
+		const grain: StripPass = (at, pixels, y0) => kernel(at, y0 * width, pixels, channels, seed, deltas);
+		if (!pre) return grain;
+		const tables = lutPass(ws, channels, pre);
+		return (at, pixels, y0, y1) => {
+			tables(at, pixels, y0, y1);
+			grain(at, pixels, y0, y1);
+		};
 	}
-	const rows = coarseGrain(width, channels, amplitudes, p, luts);
+	const rows = coarseGrain(width, channels, amplitudes, p, pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY });
 	return (at, pixels, y0, y1) => rows(ws.bytes().subarray(at, at + pixels * channels), y0, y1);
 }
 

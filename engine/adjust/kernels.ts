@@ -1,6 +1,6 @@
 /**
- * The WebAssembly pixel loops (kernels/kernels.c, compiled to kernels/kernels.wasm) and the
- * workspaces they run in.
+ * The WebAssembly pixel loops (kernels/kernels.c, compiled by kernels/build.sh into
+ * kernels/kernels-wasm.ts) and the workspaces they run in.
  *
  * Why WebAssembly: the loops are table lookups and integer arithmetic over tens of millions of
  * pixels; compiled ahead of time they run two to four times faster than the same loops in
@@ -14,8 +14,7 @@
  * on the event loop), and returns it to a small pool, so its memory is reused rather than mapped
  * anew for every image.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { KERNELS_WASM } from './kernels/kernels-wasm';
 import type { ChannelLuts } from './point-lut';
 
 /** The module's exports (see kernels.c for what each loop does). Pointers are byte offsets. */
@@ -40,12 +39,12 @@ export interface KernelExports {
 		tg: number,
 		tb: number,
 	): void;
-	grain_mono(p: number, firstPixel: number, n: number, ch: number, seed: number, deltas: number, pr: number, pg: number, pb: number): void;
-	grain_colour(p: number, firstPixel: number, n: number, ch: number, seed: number, deltas: number, pr: number, pg: number, pb: number): void;
+	grain_mono(p: number, firstPixel: number, n: number, ch: number, seed: number, deltas: number): void;
+	grain_colour(p: number, firstPixel: number, n: number, ch: number, seed: number, deltas: number): void;
 }
 
-/** Compiled once per process (a few kilobytes; compiling is synchronous and takes well under a millisecond). */
-const MODULE = new WebAssembly.Module(readFileSync(join(__dirname, 'kernels', 'kernels.wasm')));
+/** Compiled once per process (3 KB; compiling is synchronous and takes well under a millisecond). */
+const MODULE = new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
 
 const PAGE = 65536;
 
@@ -148,4 +147,14 @@ export function putLuts(ws: Workspace, luts: ChannelLuts | null): [number, numbe
 	const g = luts.g === luts.r ? r : ws.put(luts.g);
 	const b = luts.b === luts.r ? r : luts.b === luts.g ? g : ws.put(luts.b);
 	return [r, g, b];
+}
+
+/**
+ * A pass applying per-channel tables (kernels.c apply_luts).
+ *
+ * @example group.push(lutPass(ws, 3, pending));
+ */
+export function lutPass(ws: Workspace, channels: 3 | 4, luts: ChannelLuts): StripPass {
+	const [r, g, b] = putLuts(ws, luts);
+	return (at, pixels) => ws.k.apply_luts(at, pixels, channels, r, g, b);
 }

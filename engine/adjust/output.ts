@@ -123,17 +123,14 @@ export async function encodeAdjusted(
 }
 
 /**
- * Writes the image in one sharp pipeline, without raw pixels in JavaScript: decode, an optional
- * `linear(factor, 0)` on the colour channels, encode. Only for the cases where this gives exactly
- * the pixels of decoding, adjusting and encoding separately (see {@link canWriteDirectly}):
- * sharp's `linear(f, 0)` on 8-bit values is `trunc(f32(f) * v)`, i.e. PIL's brightness
- * (checked against the engine's table for all 256 levels by the tests). The one visible difference:
- * a PNG written this way keeps the input's pixel density (pHYs) when metadata is stripped.
+ * Re-encodes the image in one sharp pipeline, without raw pixels in JavaScript (no steps). Only
+ * for the cases where this gives exactly the pixels of decoding and encoding separately (see
+ * {@link canWriteDirectly}). The one visible difference: a PNG written this way keeps the input's
+ * pixel density (pHYs) when metadata is stripped.
  *
- * @example await writeDirectly(jpeg, inspected, 0.85, validateOutputOptions({}));
+ * @example await writeDirectly(jpeg, inspected, validateOutputOptions({}));
  * @param original - the file
  * @param input - what {@link inspectImage} said about it
- * @param brightness - the brightness factor, or null to only re-encode
  * @param output - options from {@link validateOutputOptions}
  * @param openOptions - the limits the file is opened with
  * @throws {EngineError} kind 'invalidInput' when decoding fails part way (truncated file)
@@ -141,13 +138,11 @@ export async function encodeAdjusted(
 export async function writeDirectly(
 	original: Buffer,
 	input: ImageInfo,
-	brightness: number | null,
 	output: ResolvedOutputOptions,
 	openOptions: { maxPixels?: number; label?: string } = {},
 ): Promise<AdjustResult> {
 	const format = resolveOutputFormat(output.format, input.format);
 	let pipeline = openImage(original, openOptions);
-	if (brightness !== null) pipeline = pipeline.linear(brightness, 0);
 	if (output.keepMetadata) pipeline = pipeline.keepMetadata().withIccProfile('srgb');
 	pipeline = applyFormat(pipeline, format, output);
 	let result: { data: Buffer; info: OutputInfo };
@@ -164,25 +159,21 @@ export async function writeDirectly(
 }
 
 /**
- * True when {@link writeDirectly} gives the same pixels as the raw path: 8-bit sRGB input
- * (embedded profiles are converted to 8-bit sRGB before `linear` in both paths), no resize and no
- * flattening (sharp would do those before `linear`, the raw path does them after), and no alpha
- * channel when `linear` is used (sharp's per-channel `linear([f, f, f, 1])` rounds differently
- * from the scalar form, so RGBA inputs take the raw path).
+ * True when {@link writeDirectly} gives the same pixels as the raw path: 8-bit sRGB input, no
+ * resize, and no alpha to flatten (JPEG output of an input with alpha).
  *
- * @example canWriteDirectly(inspected, validateOutputOptions({ format: 'jpeg' }), true);
+ * @example canWriteDirectly(inspected, validateOutputOptions({ format: 'jpeg' }));
  * @param input - what {@link inspectImage} said about the file
  * @param output - options from {@link validateOutputOptions}
- * @param linear - whether a brightness factor will be applied
  */
-export function canWriteDirectly(input: ImageInfo, output: ResolvedOutputOptions, linear: boolean): boolean {
+export function canWriteDirectly(input: ImageInfo, output: ResolvedOutputOptions): boolean {
 	const format = resolveOutputFormat(output.format, input.format);
 	return (
 		input.space === 'srgb' &&
 		input.depth === 'uchar' &&
 		input.channels === (input.hasAlpha ? 4 : 3) &&
 		output.resize === undefined &&
-		!(input.hasAlpha && (linear || format === 'jpeg'))
+		!(input.hasAlpha && format === 'jpeg')
 	);
 }
 

@@ -14,7 +14,7 @@ import { cubePass } from './cube';
 import { gainLuts, huePass, temperatureGains, tintGains } from './colour';
 import { brightnessTable, contrastTable, lumaWeightTables, pilMean, saturationPass } from './enhance';
 import { grainPass } from './grain';
-import { putLuts, withWorkspace, type StripPass, type Workspace } from './kernels';
+import { lutPass, withWorkspace, type StripPass, type Workspace } from './kernels';
 import { channelLuts, curvesTable, levelsTable } from './levels';
 import { composeLuts, isIdentityLuts, uniformLuts, type ChannelLuts } from './point-lut';
 import { exposureTable, gammaTable } from './tone';
@@ -225,12 +225,6 @@ async function contrastMean(ws: Workspace, strips: StripRunner, channels: 3 | 4,
 	let sum = 0;
 	await strips.run([(at, pixels) => (sum += ws.k.luma_sum(at, pixels, channels, lr, lg, lb))], false);
 	return pilMean(sum, strips.pixels);
-}
-
-/** A pass applying per-channel tables. */
-function lutPass(ws: Workspace, channels: 3 | 4, luts: ChannelLuts): StripPass {
-	const [r, g, b] = putLuts(ws, luts);
-	return (at, pixels) => ws.k.apply_luts(at, pixels, channels, r, g, b);
 }
 
 /**

@@ -147,11 +147,11 @@ describe('metadata', () => {
 	});
 });
 
-describe('single-pipeline path (no steps, or brightness alone)', () => {
-	// [brightness] runs as one sharp pipeline with linear(); adding an identity levels step forces
-	// the raw-buffer path. Both must write the same pixels, and the same bytes except that a PNG
-	// written by the single pipeline keeps the input's pixel density (pHYs) when metadata is stripped.
-	test.each([0, 0.85, 1.3, 2.5])('brightness %p: same file as the raw path, for JPEG/PNG/WebP, with and without metadata', async (factor) => {
+describe('single-pipeline path (no steps)', () => {
+	// No steps re-encodes in one sharp pipeline; an identity step forces the raw-buffer path. Both
+	// must write the same pixels, and the same bytes except that a PNG written by the single
+	// pipeline keeps the input's pixel density (pHYs) when metadata is stripped.
+	test('no steps: same file as the raw path, for JPEG/PNG/WebP, with and without metadata', async () => {
 		const gradient = Buffer.alloc(600 * 400);
 		for (let i = 0; i < gradient.length; i++) gradient[i] = (i * 13) % 256;
 		const rgba = await sharp(coffee).joinChannel(gradient, { raw: { width: 600, height: 400, channels: 1 } }).png().toBuffer();
@@ -164,21 +164,16 @@ describe('single-pipeline path (no steps, or brightness alone)', () => {
 			[rgba, { format: 'webp', keepMetadata: true }],
 		];
 		for (const [input, output] of cases) {
-			const direct = await adjustImage(input, [{ op: 'brightness', factor }], output);
-			const raw = await adjustImage(input, [{ op: 'brightness', factor }, { op: 'levels' }], output);
+			const direct = await adjustImage(input, [], output);
+			const raw = await adjustImage(input, [{ op: 'gamma', value: 1 }], output);
 			const pixels = async (file: Buffer): Promise<Buffer> => sharp(file, { ignoreIcc: true }).raw().toBuffer();
 			expect((await pixels(direct.data)).equals(await pixels(raw.data))).toBe(true);
 			if (output.format !== 'png' || output.keepMetadata) expect(direct.data.equals(raw.data)).toBe(true);
 			expect(direct.info).toEqual({ ...raw.info, bytes: direct.data.length });
 		}
-		for (const input of [photoJpeg, rgba]) {
-			const none = await adjustImage(input, [], { format: 'png', keepMetadata: true });
-			const identity = await adjustImage(input, [{ op: 'gamma', value: 1 }], { format: 'png', keepMetadata: true });
-			expect(none.data.equals(identity.data)).toBe(true);
-		}
 	});
 
-	test("sharp's linear(f, 0) equals PIL's brightness rounding on all 256 levels for 401 factors", async () => {
+	test("brightness equals PIL's rounding on all 256 levels for 401 factors", async () => {
 		const ramp = Buffer.alloc(256 * 3);
 		for (let v = 0; v < 256; v++) ramp.fill(v, v * 3, v * 3 + 3);
 		const png = await sharp(ramp, { raw: { width: 256, height: 1, channels: 3 } }).png().toBuffer();

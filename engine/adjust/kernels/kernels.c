@@ -1,6 +1,6 @@
 /*
- * Pixel loops of the Deterministic Adjust steps, compiled to WebAssembly (kernels.wasm, built by
- * build.sh). The TypeScript side (../kernels.ts) builds every table (the semantics of each step
+ * Pixel loops of the Deterministic Adjust steps, compiled to WebAssembly by build.sh (into
+ * kernels-wasm.ts). The TypeScript side (../kernels.ts) builds every table (the semantics of each step
  * live there); these loops only apply them, with exactly the arithmetic of the TypeScript they
  * replace: 32-bit integer wrap-around like Math.imul, float64 like JavaScript numbers (WebAssembly
  * has no fused multiply-add, so every product and sum is rounded on its own, as in JavaScript).
@@ -128,46 +128,51 @@ static inline u32 state_of_draw(u32 seed, u64 k) { return seed + (u32)(k + 1) * 
 
 static inline u8 clamp_level(i32 v) { return (u8)(v < 0 ? 0 : v > 255 ? 255 : v); }
 
+/* Adds the noise d to the three colour channels of the pixel at q. */
+static inline void add_noise(u8 *q, i32 d) {
+	q[0] = clamp_level((i32)q[0] + d);
+	q[1] = clamp_level((i32)q[1] + d);
+	q[2] = clamp_level((i32)q[2] + d);
+}
+
+/* Monochrome grain of the pixel at q from the 10-bit draw z. */
+static inline void grain_pixel(u8 *q, const int8_t *deltas, u32 z) { add_noise(q, deltas[(luma(q[0], q[1], q[2]) << 10) | z]); }
+
 /*
  * Fine monochrome grain (grain.ts): one generator output gives the noise of three consecutive
  * pixels (bits 0-9, 10-19, 20-29); `first` is the image-wide index of the strip's first pixel, so
- * every strip continues the same sequence. `deltas[(L << 10) | z]` is the rounded noise of luma L
- * for the 10-bit draw z.
+ * every strip continues the same sequence (a strip may start and end in the middle of a draw).
+ * `deltas[(L << 10) | z]` is the rounded noise of luma L for the 10-bit draw z.
  */
 EXPORT(grain_mono)
-void grain_mono(u8 *p, double first_pixel, u32 n, u32 ch, u32 seed, const int8_t *deltas, const u8 *pr, const u8 *pg,
-				const u8 *pb) {
+void grain_mono(u8 *p, double first_pixel, u32 n, u32 ch, u32 seed, const int8_t *deltas) {
 	const u64 first = (u64)first_pixel;
 	u64 draw = first / 3;
-	const u32 skip = (u32)(first - draw * 3);
-	u32 u = mulberry_output(state_of_draw(seed, draw)) >> (10 * skip);
-	u32 left = 3 - skip;
-	for (u32 i = 0, end = n * ch; i < end; i += ch) {
-		if (left == 0) {
-			draw++;
-			u = mulberry_output(state_of_draw(seed, draw));
-			left = 3;
-		}
-		const u32 z = u & 1023;
-		u >>= 10;
-		left--;
-		const u32 r = pr[p[i]], g = pg[p[i + 1]], b = pb[p[i + 2]];
-		const i32 d = deltas[(luma(r, g, b) << 10) | z];
-		p[i] = clamp_level((i32)r + d);
-		p[i + 1] = clamp_level((i32)g + d);
-		p[i + 2] = clamp_level((i32)b + d);
+	u32 skip = (u32)(first - draw * 3);
+	u32 j = 0;
+	if (skip) {
+		u32 u = mulberry_output(state_of_draw(seed, draw++)) >> (10 * skip);
+		for (; skip < 3 && j < n; skip++, j++, u >>= 10) grain_pixel(p + j * ch, deltas, u & 1023);
 	}
+	u32 state = state_of_draw(seed, draw);
+	for (; j + 3 <= n; j += 3, state += MULBERRY_INCREMENT) {
+		const u32 u = mulberry_output(state);
+		u8 *q = p + j * ch;
+		grain_pixel(q, deltas, u & 1023);
+		grain_pixel(q + ch, deltas, (u >> 10) & 1023);
+		grain_pixel(q + 2 * ch, deltas, (u >> 20) & 1023);
+	}
+	for (u32 u = mulberry_output(state); j < n; j++, u >>= 10) grain_pixel(p + j * ch, deltas, u & 1023);
 }
 
 /* Fine colour grain (grain.ts): one generator output per pixel, bits 0-9 / 10-19 / 20-29 for R / G / B. */
 EXPORT(grain_colour)
-void grain_colour(u8 *p, double first_pixel, u32 n, u32 ch, u32 seed, const int8_t *deltas, const u8 *pr, const u8 *pg,
-				  const u8 *pb) {
+void grain_colour(u8 *p, double first_pixel, u32 n, u32 ch, u32 seed, const int8_t *deltas) {
 	u32 state = state_of_draw(seed, (u64)first_pixel - 1);
 	for (u32 i = 0, end = n * ch; i < end; i += ch) {
 		state += MULBERRY_INCREMENT;
 		const u32 u = mulberry_output(state);
-		const u32 r = pr[p[i]], g = pg[p[i + 1]], b = pb[p[i + 2]];
+		const u32 r = p[i], g = p[i + 1], b = p[i + 2];
 		const int8_t *row = deltas + (luma(r, g, b) << 10);
 		p[i] = clamp_level((i32)r + row[u & 1023]);
 		p[i + 1] = clamp_level((i32)g + row[(u >> 10) & 1023]);
