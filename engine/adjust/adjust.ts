@@ -1,9 +1,11 @@
 /**
- * The whole deterministic adjustment of one image file: check, decode, run the steps, encode.
+ * The whole deterministic adjustment: of an image file (check, decode, run the steps, encode) or of
+ * raw pixels already decoded.
  */
+import { invalidParameterError, is } from '../core/validate';
 import { decodeRgb, inspectImage } from '../image/input';
 import { canWriteDirectly, encodeAdjusted, writeDirectly } from './output';
-import { runSteps } from './pipeline';
+import { runStepsInParallel } from './parallel';
 import type { AdjustInputOptions, AdjustOutputOptions, AdjustResult, AdjustStep } from './types';
 import { validateOutputOptions, validateSteps } from './validate-steps';
 
@@ -60,7 +62,7 @@ export async function adjustImage(
 	// No steps: one sharp pipeline gives the same pixels without a raw copy.
 	if (valid.length === 0 && canWriteDirectly(info, out)) return writeDirectly(input, info, out, open);
 	const decoded = await decodeRgb(input, { ...open, keepAlpha: info.hasAlpha });
-	const data = await runSteps(decoded.data, decoded.width, decoded.height, decoded.channels, valid);
+	const data = await runStepsInParallel(decoded.data, decoded.width, decoded.height, decoded.channels, valid);
 	return encodeAdjusted(
 		{ data, width: decoded.width, height: decoded.height, channels: decoded.channels },
 		out,
@@ -68,4 +70,45 @@ export async function adjustImage(
 		input,
 		open,
 	);
+}
+
+/**
+ * Applies the steps, in order, to raw interleaved 8-bit pixels and returns the result in a new
+ * buffer (the input is not modified). Alpha (the 4th channel) is never changed. Used by
+ * {@link adjustImage} and by other strategies that already hold decoded pixels.
+ *
+ * @example
+ * const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+ * const out = await applyStepsToRaw(data, info.width, info.height, 3, [
+ * 	{ op: 'exposure', stops: 0.5 },
+ * 	{ op: 'contrast', factor: 1.2 },
+ * ]);
+ * @param raw - `width * height * channels` bytes, row by row, R G B (A)
+ * @param width - pixels per row
+ * @param height - rows
+ * @param channels - 3 (RGB) or 4 (RGBA)
+ * @param steps - the steps; checked with {@link validateSteps}
+ * @returns the adjusted pixels, same size and layout
+ * @throws {EngineError} kind 'invalidInput' for bad steps or a buffer of the wrong size
+ */
+export async function applyStepsToRaw(
+	raw: Buffer,
+	width: number,
+	height: number,
+	channels: 3 | 4,
+	steps: AdjustStep[],
+): Promise<Buffer> {
+	checkRaw(raw, width, height, channels);
+	const valid = validateSteps(steps);
+	return runStepsInParallel(Buffer.from(raw), width, height, channels, valid);
+}
+
+function checkRaw(raw: unknown, width: number, height: number, channels: number): void {
+	if (!is.integer(width) || width < 1) throw invalidParameterError('width', 'a positive integer', width);
+	if (!is.integer(height) || height < 1) throw invalidParameterError('height', 'a positive integer', height);
+	if (channels !== 3 && channels !== 4) throw invalidParameterError('channels', '3 or 4', channels);
+	if (!Buffer.isBuffer(raw)) throw invalidParameterError('raw', 'a Buffer of 8-bit pixels', raw);
+	if (raw.length !== width * height * channels) {
+		throw invalidParameterError('raw', `${width * height * channels} bytes (${width}x${height}x${channels})`, raw);
+	}
 }

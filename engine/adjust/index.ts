@@ -4,8 +4,8 @@
  * sharp decoding and encoding. No n8n imports; the Deterministic Adjust node maps its parameters
  * onto {@link adjustImage}.
  */
-export { adjustImage } from './adjust';
-export { applyStepsToRaw } from './pipeline';
+export { adjustImage, applyStepsToRaw } from './adjust';
+export { stopPassThreads } from './parallel';
 export { validateSteps, validateOutputOptions, ADJUST_OPS, MAX_STEPS, MAX_CURVE_POINTS } from './validate-steps';
 export { resolveOutputFormat, DEFAULT_QUALITY } from './output';
 export type {

@@ -17,9 +17,23 @@
 import { KERNELS_WASM } from './kernels/kernels-wasm';
 import type { ChannelLuts } from './point-lut';
 
+/**
+ * The part of the WebAssembly JavaScript API used here. Node has the global `WebAssembly`, but
+ * TypeScript declares it only in the DOM library, which this package does not load.
+ */
+interface WasmMemory {
+	readonly buffer: ArrayBuffer;
+	grow(pages: number): number;
+}
+interface WasmApi {
+	Module: new (bytes: Uint8Array) => object;
+	Instance: new (module: object, imports: Record<string, never>) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** The module's exports (see kernels.c for what each loop does). Pointers are byte offsets. */
 export interface KernelExports {
-	memory: WebAssembly.Memory;
+	memory: WasmMemory;
 	heap_base(): number;
 	apply_luts(p: number, n: number, ch: number, tr: number, tg: number, tb: number): void;
 	luma_sum(p: number, n: number, ch: number, lr: number, lg: number, lb: number): number;
@@ -44,7 +58,7 @@ export interface KernelExports {
 }
 
 /** Compiled once per process (3 KB; compiling is synchronous and takes well under a millisecond). */
-const MODULE = new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
+const MODULE = new wasm.Module(Buffer.from(KERNELS_WASM, 'base64'));
 
 const PAGE = 65536;
 
@@ -60,7 +74,7 @@ export class Workspace {
 	private view: Uint8Array;
 
 	constructor() {
-		this.k = new WebAssembly.Instance(MODULE, {}).exports as unknown as KernelExports;
+		this.k = new wasm.Instance(MODULE, {}).exports as unknown as KernelExports;
 		this.base = this.k.heap_base();
 		this.top = this.base;
 		this.view = new Uint8Array(this.k.memory.buffer);

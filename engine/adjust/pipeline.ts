@@ -9,7 +9,6 @@
  * through the pending tables without writing. Saturation, hue, grain, vignette and lut each make
  * one pass over the pixels; all but hue and lut are WebAssembly loops (kernels.ts).
  */
-import { invalidParameterError, is } from '../core/validate';
 import { cubePass } from './cube';
 import { gainLuts, huePass, temperatureGains, tintGains } from './colour';
 import { brightnessTable, contrastTable, lumaWeightTables, pilMean, saturationPass } from './enhance';
@@ -19,50 +18,8 @@ import { channelLuts, curvesTable, levelsTable } from './levels';
 import { composeLuts, isIdentityLuts, uniformLuts, type ChannelLuts } from './point-lut';
 import { exposureTable, gammaTable } from './tone';
 import type { AdjustStep } from './types';
-import { validateSteps } from './validate-steps';
 import { vignettePass } from './vignette';
 import { parseCube } from '../lut/cube-parse';
-
-/**
- * Applies the steps, in order, to raw interleaved 8-bit pixels and returns the result in a new
- * buffer (the input is not modified). Alpha (the 4th channel) is never changed. Used by
- * {@link adjustImage} and by other strategies that already hold decoded pixels.
- *
- * @example
- * const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
- * const out = await applyStepsToRaw(data, info.width, info.height, 3, [
- * 	{ op: 'exposure', stops: 0.5 },
- * 	{ op: 'contrast', factor: 1.2 },
- * ]);
- * @param raw - `width * height * channels` bytes, row by row, R G B (A)
- * @param width - pixels per row
- * @param height - rows
- * @param channels - 3 (RGB) or 4 (RGBA)
- * @param steps - the steps; checked with {@link validateSteps}
- * @returns the adjusted pixels, same size and layout
- * @throws {EngineError} kind 'invalidInput' for bad steps or a buffer of the wrong size
- */
-export async function applyStepsToRaw(
-	raw: Buffer,
-	width: number,
-	height: number,
-	channels: 3 | 4,
-	steps: AdjustStep[],
-): Promise<Buffer> {
-	checkRaw(raw, width, height, channels);
-	const valid = validateSteps(steps);
-	return runSteps(Buffer.from(raw), width, height, channels, valid);
-}
-
-function checkRaw(raw: unknown, width: number, height: number, channels: number): void {
-	if (!is.integer(width) || width < 1) throw invalidParameterError('width', 'a positive integer', width);
-	if (!is.integer(height) || height < 1) throw invalidParameterError('height', 'a positive integer', height);
-	if (channels !== 3 && channels !== 4) throw invalidParameterError('channels', '3 or 4', channels);
-	if (!Buffer.isBuffer(raw)) throw invalidParameterError('raw', 'a Buffer of 8-bit pixels', raw);
-	if (raw.length !== width * height * channels) {
-		throw invalidParameterError('raw', `${width * height * channels} bytes (${width}x${height}x${channels})`, raw);
-	}
-}
 
 /**
  * Bytes per strip: small enough that a strip stays in the CPU cache from one pass to the next, so
@@ -81,13 +38,15 @@ const STRIPS_PER_YIELD = 64;
  * pixel pass needs the mean of the whole image as that pass left it, so it ends the group. Yields
  * to the event loop every few strips so that other work (other images' decoding and encoding) is
  * not held up.
+ *
  * @example const out = await runSteps(decoded, 6000, 4000, 3, validateSteps(steps));
  * @param data - the pixels, modified
  * @param width - pixels per row
  * @param height - rows
  * @param channels - 3 or 4
  * @param steps - steps returned by {@link validateSteps}
- * @returns `data`, holding the result
+ * @param band - the rows to work on (default: all) and how to get the contrast mean
+ * @returns `data`, holding the result (only the band's rows changed)
  */
 export async function runSteps(
 	data: Buffer,
@@ -95,8 +54,32 @@ export async function runSteps(
 	height: number,
 	channels: 3 | 4,
 	steps: readonly AdjustStep[],
+	band: Band = wholeImage(width, height),
 ): Promise<Buffer> {
-	return withWorkspace((ws) => runInWorkspace(ws, data, width, height, channels, steps));
+	return withWorkspace((ws) => runInWorkspace(ws, data, width, height, channels, steps, band));
+}
+
+/**
+ * The rows one run of the steps works on (parallel.ts gives each worker thread a band of the
+ * image; every step uses image-wide coordinates, so bands give the same bytes as the whole), and
+ * how it learns the image-wide contrast mean from the sum of the lumas of its own pixels.
+ */
+export interface Band {
+	/** First row. */
+	y0: number;
+	/** Row after the last. */
+	y1: number;
+	/** The integer mean luma of the whole image, given the sum over the band's pixels. */
+	mean(sum: number): number | Promise<number>;
+}
+
+/**
+ * The whole image as one band.
+ *
+ * @example runSteps(data, w, h, 3, steps, wholeImage(w, h));
+ */
+export function wholeImage(width: number, height: number): Band {
+	return { y0: 0, y1: height, mean: (sum) => pilMean(sum, width * height) };
 }
 
 async function runInWorkspace(
@@ -106,6 +89,7 @@ async function runInWorkspace(
 	height: number,
 	channels: 3 | 4,
 	steps: readonly AdjustStep[],
+	band: Band,
 ): Promise<Buffer> {
 	let pending: ChannelLuts | null = null;
 	const fuse = (luts: ChannelLuts): void => {
@@ -117,7 +101,7 @@ async function runInWorkspace(
 		pending = null;
 		return p && !isIdentityLuts(p) ? p : null;
 	};
-	const strips = new StripRunner(ws, data, width, height, channels);
+	const strips = new StripRunner(ws, data, width, channels, band);
 	const group: StripPass[] = [];
 	/** A pass written in JavaScript, on a view of the strip; pending tables are applied first. */
 	const viewPass = (pass: (view: Uint8Array) => void, pre: ChannelLuts | null): void => {
@@ -136,7 +120,7 @@ async function runInWorkspace(
 				break;
 			case 'contrast': {
 				await flush();
-				const mean = await contrastMean(ws, strips, channels, pending);
+				const mean = await band.mean(await lumaSum(ws, strips, channels, pending));
 				fuse(uniformLuts(contrastTable(step.factor, mean)));
 				break;
 			}
@@ -213,27 +197,24 @@ async function runInWorkspace(
 }
 
 /**
- * The mean PIL's `ImageEnhance.Contrast` pivots on, `int(mean(convert('L')) + 0.5)` over all
- * pixels, computed on the pixels as they are after the pending tables `pre` (if any), without
- * modifying the image.
+ * The sum of PIL's `convert('L')` lumas over the band, the pixels as they are after the pending
+ * tables `pre` (if any), without modifying them: what `ImageEnhance.Contrast`'s mean is made of.
  */
-async function contrastMean(ws: Workspace, strips: StripRunner, channels: 3 | 4, pre: ChannelLuts | null): Promise<number> {
+async function lumaSum(ws: Workspace, strips: StripRunner, channels: 3 | 4, pre: ChannelLuts | null): Promise<number> {
 	const weights = lumaWeightTables(pre);
 	const lr = ws.put(weights.r);
 	const lg = ws.put(weights.g);
 	const lb = ws.put(weights.b);
 	let sum = 0;
 	await strips.run([(at, pixels) => (sum += ws.k.luma_sum(at, pixels, channels, lr, lg, lb))], false);
-	return pilMean(sum, strips.pixels);
+	return sum;
 }
 
 /**
- * Copies the image through the workspace strip by strip (rows whole, about {@link STRIP_BYTES}
- * each), runs passes on each strip, and (when writing) copies it back.
+ * Copies the band's rows through the workspace strip by strip (rows whole, about
+ * {@link STRIP_BYTES} each), runs passes on each strip, and (when writing) copies it back.
  */
 class StripRunner {
-	/** Pixels in the image. */
-	readonly pixels: number;
 	private readonly rowBytes: number;
 	private readonly stripRows: number;
 	private readonly at: number;
@@ -242,10 +223,9 @@ class StripRunner {
 		private readonly ws: Workspace,
 		private readonly data: Buffer,
 		private readonly width: number,
-		private readonly height: number,
 		channels: 3 | 4,
+		private readonly band: Band,
 	) {
-		this.pixels = width * height;
 		this.rowBytes = width * channels;
 		this.stripRows = Math.max(1, Math.floor(STRIP_BYTES / this.rowBytes));
 		this.at = ws.alloc(this.stripRows * this.rowBytes);
@@ -253,16 +233,17 @@ class StripRunner {
 
 	/** Runs the passes strip by strip, top to bottom, yielding every {@link STRIPS_PER_YIELD} strips. */
 	async run(passes: readonly StripPass[], write: boolean): Promise<void> {
-		const { ws, data, width, rowBytes, height, stripRows, at } = this;
+		const { ws, data, width, rowBytes, stripRows, at } = this;
+		const { y0: first, y1: end } = this.band;
 		let count = 0;
-		for (let y0 = 0; y0 < height; y0 += stripRows) {
-			const y1 = Math.min(height, y0 + stripRows);
-			const start = y0 * rowBytes;
-			const end = y1 * rowBytes;
-			ws.bytes().set(data.subarray(start, end), at);
+		for (let y0 = first; y0 < end; y0 += stripRows) {
+			const y1 = Math.min(end, y0 + stripRows);
+			const from = y0 * rowBytes;
+			const to = y1 * rowBytes;
+			ws.bytes().set(data.subarray(from, to), at);
 			for (const pass of passes) pass(at, (y1 - y0) * width, y0, y1);
-			if (write) data.set(ws.bytes().subarray(at, at + end - start), start);
-			if (++count % STRIPS_PER_YIELD === 0 && y1 < height) await yieldToEventLoop();
+			if (write) data.set(ws.bytes().subarray(at, at + to - from), from);
+			if (++count % STRIPS_PER_YIELD === 0 && y1 < end) await yieldToEventLoop();
 		}
 	}
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { AdjustStep } from '../../engine/adjust';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -18,6 +19,16 @@ export const PYTHON = '/usr/bin/python3';
  */
 export const PHOTO_DIR = join(__dirname, '..', 'fixtures', 'photos');
 export const PHOTOS = ['coffee.png', 'chelsea.png', 'astronaut.png'].map((name) => join(PHOTO_DIR, name));
+
+/** The benchmark's six-step chain (bench/adjust-throughput.ts). */
+export const SIX_STEPS: AdjustStep[] = [
+	{ op: 'exposure', stops: 0.3 },
+	{ op: 'contrast', factor: 1.15 },
+	{ op: 'saturation', factor: 1.2 },
+	{ op: 'temperature', percent: 15 },
+	{ op: 'vignette', strength: 30 },
+	{ op: 'grain', strength: 20, seed: 7 },
+];
 
 export interface Raw {
 	data: Buffer;

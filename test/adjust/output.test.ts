@@ -8,7 +8,7 @@ import { adjustImage, applyStepsToRaw, type AdjustOutputOptions, type AdjustStep
 import { pilBlend } from '../../engine/adjust/enhance';
 import { applyLut } from '../../engine/lut/apply';
 import { parseCube } from '../../engine/lut/cube-parse';
-import { PHOTOS, sharpDecode } from './helpers';
+import { PHOTOS, SIX_STEPS, sharpDecode } from './helpers';
 
 let coffee: Buffer;
 let photoJpeg: Buffer;
@@ -29,14 +29,7 @@ beforeAll(async () => {
 /** 2-point cube whose output is 1 - input: exact for tetrahedral and trilinear interpolation. */
 const INVERT_CUBE = ['TITLE "invert"', 'LUT_3D_SIZE 2', '1 1 1', '0 1 1', '1 0 1', '0 0 1', '1 1 0', '0 1 0', '1 0 0', '0 0 0', ''].join('\n');
 
-const SIX: AdjustStep[] = [
-	{ op: 'exposure', stops: 0.3 },
-	{ op: 'contrast', factor: 1.15 },
-	{ op: 'saturation', factor: 1.2 },
-	{ op: 'temperature', percent: 15 },
-	{ op: 'vignette', strength: 30 },
-	{ op: 'grain', strength: 20, seed: 7 },
-];
+const SIX = SIX_STEPS;
 
 describe('formats', () => {
 	test.each([

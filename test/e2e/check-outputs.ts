@@ -5,13 +5,16 @@
  *
  *   node check-outputs.js <work dir> <mode> [<earlier mode>]
  *
- * Reads <work>/files/input/*.png, <work>/files/pair/, <work>/files/output-<mode>/ and
+ * Reads <work>/files/input/*.png and large.jpg, <work>/files/pair/, <work>/files/output-<mode>/ and
  * <work>/runs/<mode>/<key>.json. Prints one line per check; exits 1 if any failed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { runSteps } from '../../engine/adjust/pipeline';
+import { validateSteps } from '../../engine/adjust/validate-steps';
+import { decodeRgb } from '../../engine/image/input';
 
 interface Item {
 	json: Record<string, any>;
@@ -156,6 +159,23 @@ async function main(): Promise<void> {
 			await expectImage(`4-seeded/${name}`, { width: 512, height: 512 });
 			sameAsEarlier(`4-seeded/${name}`);
 		}
+	}
+
+	const adjusted = run('adjust-large');
+	if (adjusted) {
+		const items = nodeOutput(adjusted, 'Deterministic Adjust');
+		check(!adjusted.data.resultData.error && items.length === 1, 'Deterministic Adjust: the 3 MP photo adjusted', `${items.length} items`);
+		const rel = '5-adjust/large-adjusted.png';
+		await expectImage(rel, { width: 2000, height: 1500 });
+		sameAsEarlier(rel);
+		// In n8n the steps ran on worker threads (the image is above their threshold); here they run
+		// on this one thread, from the TypeScript engine. The pixels must be the same.
+		const workflow = JSON.parse(readFileSync(path.join(workDir, 'workflows', '5-adjust-large.json'), 'utf8')) as { nodes: Array<{ name: string; parameters: Record<string, string> }> };
+		const steps = validateSteps(JSON.parse(workflow.nodes.find((n) => n.name === 'Deterministic Adjust')!.parameters.stepsJson));
+		const input = await decodeRgb(readFileSync(path.join(files, 'input', 'large.jpg')));
+		const expected = await runSteps(input.data, input.width, input.height, input.channels, steps);
+		const written = existsSync(path.join(out, rel)) ? await sharp(path.join(out, rel)).raw().toBuffer() : Buffer.alloc(0);
+		check(written.equals(expected), `${rel} has the pixels of the same steps run on one thread`);
 	}
 
 	console.log(`checks: ${passed} ok, ${failed} failed`);

@@ -65,6 +65,9 @@ async function main(): Promise<void> {
 	}
 	for (const credential of credentials) checkIcons(`credential ${credential.name}`, credential.iconUrl);
 
+	// Deterministic Adjust runs its pixel loops on worker threads from this compiled script.
+	if (!existsSync(path.join(packageDir, 'dist', 'engine', 'adjust', 'pass-worker.js'))) problems.push('dist/engine/adjust/pass-worker.js (the worker thread script) is not in the package');
+
 	// Built nodes that package.json does not register.
 	const distNodes = path.join(packageDir, 'dist', 'nodes');
 	if (existsSync(distNodes)) {
