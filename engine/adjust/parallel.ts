@@ -11,8 +11,8 @@
  *
  * The threads start on first use (one per core, at most {@link MAX_THREADS}), never keep the
  * process alive, and stop after {@link IDLE_MS} without work. They do not use sharp, so stopping
- * them is always safe. Small images, and the engine run from its TypeScript sources (tests), use
- * the calling thread.
+ * them is always safe. Small images, chains of tone steps only, and the engine run from its
+ * TypeScript sources (tests) use the calling thread.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -28,6 +28,11 @@ import type { AdjustStep } from './types';
 const WORKER_FILE = join(__dirname, 'pass-worker.js');
 /** Below this many pixels, handing the image over costs more than the threads save. */
 const MIN_PARALLEL_PIXELS = 1_000_000;
+/**
+ * Steps that make a pass of their own over the pixels. Chains of tone steps only (one table per
+ * channel, and contrast's mean) cost less than copying the image to the threads and back.
+ */
+const PIXEL_PASSES: ReadonlySet<AdjustStep['op']> = new Set(['saturation', 'hue', 'grain', 'vignette', 'lut']);
 /** Fewest rows per band. */
 const MIN_BAND_ROWS = 64;
 /** Most threads, whatever the core count (the loops are limited by memory beyond that). */
@@ -58,7 +63,7 @@ export async function runStepsInParallel(
 	steps: readonly AdjustStep[],
 ): Promise<Buffer> {
 	const count = Math.min(MAX_THREADS, availableParallelism(), Math.floor(height / MIN_BAND_ROWS));
-	if (width * height < MIN_PARALLEL_PIXELS || count < 2 || !existsSync(WORKER_FILE)) {
+	if (width * height < MIN_PARALLEL_PIXELS || count < 2 || !steps.some((s) => PIXEL_PASSES.has(s.op)) || !existsSync(WORKER_FILE)) {
 		return runSteps(data, width, height, channels, steps);
 	}
 	running++;

@@ -97,3 +97,15 @@ test('a failing band fails the run with the cause; the next run works, also afte
 	expect(engine.passThreadCount()).toBe(0);
 	expect((await engine.runStepsInParallel(Buffer.from(photo.data), photo.width, photo.height, 3, steps)).equals(one)).toBe(true);
 });
+
+test('chains of tone steps only, and images under 1 MP, stay on the calling thread', async () => {
+	await engine.stopPassThreads();
+	const tones = engine.validateSteps([{ op: 'exposure', stops: 0.4 }, { op: 'contrast', factor: 1.3 }, { op: 'levels', blackPoint: 9 }]);
+	const one = await engine.runSteps(Buffer.from(photo.data), photo.width, photo.height, 3, tones);
+	expect((await engine.runStepsInParallel(Buffer.from(photo.data), photo.width, photo.height, 3, tones)).equals(one)).toBe(true);
+	const small = photo.data.subarray(0, photo.width * 600 * 3);
+	const steps = engine.validateSteps(CHAINS['six steps and a second contrast']);
+	const smallOne = await engine.runSteps(Buffer.from(small), photo.width, 600, 3, steps);
+	expect((await engine.runStepsInParallel(Buffer.from(small), photo.width, 600, 3, steps)).equals(smallOne)).toBe(true);
+	expect(engine.passThreadCount()).toBe(0);
+});
