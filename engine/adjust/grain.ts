@@ -19,7 +19,7 @@
  *   each channel becomes `round(v + amplitude(L) * n)`, clamped.
  */
 import { lutPass, type StripPass, type Workspace } from './kernels';
-import type { ChannelLuts } from './point-lut';
+import { IDENTITY_LUTS, type ChannelLuts } from './point-lut';
 
 /** Resolved grain parameters. */
 export interface GrainParameters {
@@ -124,7 +124,7 @@ export function grainPass(ws: Workspace, width: number, channels: 3 | 4, p: Grai
 			grain(at, pixels, y0, y1);
 		};
 	}
-	const rows = coarseGrain(width, channels, amplitudes, p, pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY });
+	const rows = coarseGrain(width, channels, amplitudes, p, pre ?? IDENTITY_LUTS);
 	return (at, pixels, y0, y1) => rows(ws.bytes().subarray(at, at + pixels * channels), y0, y1);
 }
 
@@ -249,5 +249,3 @@ function coarseGrain(
 }
 
 const QUANTILES: Float64Array = buildQuantiles();
-
-const IDENTITY: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);

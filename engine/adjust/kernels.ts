@@ -15,7 +15,7 @@
  * anew for every image.
  */
 import { KERNELS_WASM } from './kernels/kernels-wasm';
-import type { ChannelLuts } from './point-lut';
+import { IDENTITY_LUTS, type ChannelLuts } from './point-lut';
 
 /**
  * The part of the WebAssembly JavaScript API used here. Node has the global `WebAssembly`, but
@@ -144,19 +144,14 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
  */
 export type StripPass = (at: number, pixels: number, y0: number, y1: number) => void;
 
-const IDENTITY: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);
-
 /**
  * Copies per-channel tables into the workspace (the identity for null).
  *
  * @example const [r, g, b] = putLuts(ws, pending);
  * @returns the byte offsets of the R, G and B tables
  */
-export function putLuts(ws: Workspace, luts: ChannelLuts | null): [number, number, number] {
-	if (!luts) {
-		const t = ws.put(IDENTITY);
-		return [t, t, t];
-	}
+export function putLuts(ws: Workspace, pending: ChannelLuts | null): [number, number, number] {
+	const luts = pending ?? IDENTITY_LUTS;
 	const r = ws.put(luts.r);
 	const g = luts.g === luts.r ? r : ws.put(luts.g);
 	const b = luts.b === luts.r ? r : luts.b === luts.g ? g : ws.put(luts.b);

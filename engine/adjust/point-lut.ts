@@ -75,6 +75,13 @@ function composeTable(first: Uint8Array, second: Uint8Array): Uint8Array {
 }
 
 /**
+ * The identity tables, shared: for passes given no pending tables. Never modified.
+ *
+ * @example const luts = pre ?? IDENTITY_LUTS;
+ */
+export const IDENTITY_LUTS: Readonly<ChannelLuts> = uniformLuts(identityTable());
+
+/**
  * True when the tables change nothing (so their pass can be skipped).
  *
  * @example isIdentityLuts(uniformLuts(identityTable())); // true

@@ -14,7 +14,7 @@
  *   (exactly, in float64). Pixels with t = 0 are not changed at all.
  */
 import type { StripPass, Workspace } from './kernels';
-import type { ChannelLuts } from './point-lut';
+import { IDENTITY_LUTS, type ChannelLuts } from './point-lut';
 import { encodeLevel, encodeTable, encodeThresholds, linearTable } from './transfer';
 
 /** Resolved vignette parameters. */
@@ -70,7 +70,7 @@ export function vignettePass(
 	p: VignetteParameters,
 	pre: ChannelLuts | null,
 ): StripPass {
-	const luts = pre ?? { r: IDENTITY, g: IDENTITY, b: IDENTITY };
+	const luts = pre ?? IDENTITY_LUTS;
 	// Per falloff step q and level v: the output level. Row q = 0 is the pending tables alone.
 	const tr = ws.put(gainTables(luts.r, p.strength));
 	const tg = luts.g === luts.r ? tr : ws.put(gainTables(luts.g, p.strength));
@@ -114,4 +114,3 @@ function gainTables(pre: Uint8Array, strength: number): Uint8Array {
 const LINEAR: Float64Array = linearTable();
 const ENCODE: Uint8Array = encodeTable();
 const THRESHOLDS: Float64Array = encodeThresholds();
-const IDENTITY: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);
